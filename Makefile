@@ -1,0 +1,65 @@
+# ecoreg: `make run` serves the registry, `make test` runs the whole suite.
+# Needs only Python 3.11+, pip and make; everything else is installed here.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+SEED_DEMO ?= 1
+PYTEST_ARGS ?=
+
+export SEED_DEMO
+
+.PHONY: run install install-test translations migrate seed test lint browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations browser
+
+# Compiled catalogues are build output, not sources: made from the .po files on every install.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+
+migrate: install
+	$(BIN)/ecoreg db upgrade
+
+seed: migrate
+	@if [ "$(SEED_DEMO)" != "0" ]; then $(BIN)/ecoreg seed-demo --if-empty; else echo "SEED_DEMO=0: no demo data"; fi
+
+run: seed
+	@echo
+	@echo "ecoreg is starting on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs)"
+	@echo "demo logins (password ecoreg-demo-2026): admin@ecoreg.demo, thamdinh@ecoreg.demo,"
+	@echo "  detmay@ecoreg.demo (enterprise), coopmart@ecoreg.demo (supermarket); 'ecoreg seed-demo' lists them all"
+	@echo
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - "app:create_app()"
+
+# Debian's Chromium for the browser tests; Playwright drives it by path, never downloading one.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: install-test lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

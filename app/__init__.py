@@ -1,0 +1,54 @@
+"""The ecoreg web application: ``create_app()`` builds it (gunicorn: ``app:create_app()``)."""
+
+from __future__ import annotations
+
+from flask import Flask, session
+
+import config as ecoreg_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ecoreg_config.INSTANCE), instance_relative_config=False)
+    settings = ecoreg_config.load(test_config.get("ECOREG_ENV") if test_config else None)
+    app.config.update(settings)
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+
+    from app import api, cli, errors, web
+    from app.database import db
+    from app.extensions import babel, csrf, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ecoreg_config.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    errors.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    app.jinja_env.globals["current_locale"] = lambda: _select_locale()
+    return app
+
+
+def _select_locale() -> str:
+    """The visitor's explicit choice (``?lang=`` or the session), else Vietnamese."""
+    from flask import current_app, request
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    stored = session.get("lang")
+    return stored if stored in languages else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,37 @@
+"""The JSON API under /api/v1: one flask-smorest blueprint per resource group."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from app.api import audit, organisations, products, tokens, users
+from app.auth import api_principal
+from app.extensions import _has_bearer_token, api, csrf, limiter
+from labels.permissions import require_authenticated
+
+BLUEPRINTS = (organisations.blp, users.blp, tokens.blp, products.blp, audit.blp)
+
+
+def init_app(app: Flask) -> None:
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "an ecoreg API token"}
+    )
+    api.spec.options["security"] = [{}, {"bearerAuth": []}]
+    anonymous_limit = limiter.shared_limit(
+        lambda: app.config["API_ANONYMOUS_RATE_LIMIT"], scope="api-anonymous", exempt_when=_has_bearer_token
+    )
+    for blueprint in BLUEPRINTS:
+        blueprint.before_request(_authenticate_first)
+        # Token-authenticated calls carry no cookies, so no CSRF token is needed or possible.
+        csrf.exempt(blueprint)
+        anonymous_limit(blueprint)
+        api.register_blueprint(blueprint)
+
+
+def _authenticate_first() -> None:
+    """Who is calling is settled before the body is read: a bad token, or a write with no token,
+    is a 401 even when the body is also wrong."""
+    principal = api_principal()
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        require_authenticated(principal)

@@ -1,0 +1,48 @@
+"""Marshmallow schemas shared by every API blueprint: problems, paging."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class FieldErrorSchema(Schema):
+    field = fields.String(
+        required=True, metadata={"description": "the offending field, dotted for nested ones"}
+    )
+    rule = fields.String(
+        required=True, metadata={"description": "the rule it breaks, e.g. required, check-digit"}
+    )
+    message = fields.String(required=True)
+    location = fields.String(metadata={"description": "json, query, path, form, files, headers or body"})
+    row = fields.Integer(metadata={"description": "for file imports: the row number, the header being row 1"})
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem document."""
+
+    type = fields.String(
+        required=True, metadata={"description": "URI of the problem type, e.g. /problems/conflict"}
+    )
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+    rows = fields.Integer()
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class PageSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A page envelope ``{items: [...], total, page, per_page, pages}`` around ``item_schema``."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})

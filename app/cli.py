@@ -1,0 +1,160 @@
+"""The ``ecoreg`` console (also ``flask --app app``): database, accounts, tokens, imports, demo data.
+
+Each command does its work through the same services as the web, as the console principal, and
+commits once at the end: a command that fails leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from app.database import db
+from labels.errors import LabelsError
+from labels.permissions import CONSOLE, SCOPES
+
+
+def main() -> None:
+    from app import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help="ecoreg: the eco-label and traceability registry.")
+    cli.main(prog_name="ecoreg")
+
+
+def _fail(exc: LabelsError) -> None:
+    click.secho(f"error: {exc.detail}", fg="red", err=True)
+    for issue in getattr(exc, "issues", []):
+        click.echo(f"  {issue.field}: {issue.message} [{issue.rule}]", err=True)
+    sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    users = click.Group("users", help="User accounts.")
+    tokens = click.Group("tokens", help="API tokens.")
+    orgs = click.Group("orgs", help="Organisations.")
+    products = click.Group("products", help="Products.")
+    for group in (users, tokens, orgs, products):
+        app.cli.add_command(group)
+
+    @users.command("create")
+    @click.option("--email", required=True)
+    @click.option("--password", required=True, help="at least 10 characters")
+    @click.option("--name", "display_name", default="")
+    @click.option("--role", type=click.Choice(["admin", "certifier", "enterprise", "retailer"]))
+    @click.option("--org", "tax_code", help="tax code of the organisation the role is held in")
+    def create_user(email, password, display_name, role, tax_code):
+        """Create a user, optionally with a role in an organisation."""
+        from labels.accounts import add_membership, create_user
+        from labels.organisations import find_by_tax_code
+
+        if bool(role) != bool(tax_code):
+            raise click.UsageError("--role and --org go together")
+        with db.new_session() as session:
+            try:
+                user = create_user(session, CONSOLE, email, password, display_name)
+                if role:
+                    add_membership(session, CONSOLE, user, find_by_tax_code(session, tax_code), role)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+            click.echo(f"created user {user.email} (id {user.id})")
+
+    @tokens.command("create")
+    @click.option("--email", required=True)
+    @click.option(
+        "--scope",
+        "scopes",
+        multiple=True,
+        type=click.Choice(sorted(SCOPES)),
+        help="repeat for several; default: every scope",
+    )
+    @click.option("--name", default="console")
+    @click.option("--days", default=90, show_default=True)
+    def create_token(email, scopes, name, days):
+        """Create an API token for a user and print its secret (shown this once)."""
+        from labels.accounts import find_user_by_email
+        from labels.tokens import issue_token
+
+        with db.new_session() as session:
+            try:
+                user = find_user_by_email(session, email)
+                _, secret = issue_token(session, CONSOLE, user, name, list(scopes or SCOPES), days)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+        click.echo(secret)
+
+    @orgs.command("create")
+    @click.option(
+        "--kind", required=True, type=click.Choice(["enterprise", "retailer", "certifier", "authority"])
+    )
+    @click.option("--name", "legal_name", required=True)
+    @click.option("--tax-code", required=True)
+    @click.option("--gs1-prefix", "gs1_company_prefix")
+    @click.option("--address", default="")
+    @click.option("--district")
+    @click.option("--sector")
+    def create_org(**fields):
+        """Register an organisation."""
+        from labels.organisations import create_organisation
+
+        fields = {k: v for k, v in fields.items() if v is not None}
+        with db.new_session() as session:
+            try:
+                organisation = create_organisation(session, CONSOLE, **fields)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+            click.echo(f"created {organisation.kind} {organisation.legal_name} (id {organisation.id})")
+
+    @products.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--org", "tax_code", help="holder of rows without a holder_tax_code column")
+    def import_products_command(file: Path, tax_code):
+        """Import products from FILE.csv or FILE.xlsx: every row or none; prints a per-row report."""
+        from labels.organisations import find_by_tax_code
+        from labels.product_import import ImportRefused, import_products
+
+        content = file.read_bytes()
+        with db.new_session() as session:
+            try:
+                holder = find_by_tax_code(session, tax_code) if tax_code else None
+                with click.progressbar(length=_count_lines(file, content), label="checking rows") as bar:
+                    report = import_products(
+                        session, CONSOLE, file.name, content, holder, progress=bar.update
+                    )
+                session.commit()
+            except ImportRefused as exc:
+                click.secho(f"error: {exc.detail}", fg="red", err=True)
+                for e in exc.report.errors:
+                    click.echo(f"  row {e.row}, {e.field}: {e.message} [{e.rule}]", err=True)
+                sys.exit(1)
+            except LabelsError as exc:
+                _fail(exc)
+        click.echo(f"imported {len(report.created)} products from {file.name}")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="do nothing when the database has organisations already")
+    def seed_demo(if_empty):
+        """Load the Đồng Nai demo data (enterprises, supermarkets, the certifier, products, logins)."""
+        from labels.demo import DEMO_PASSWORD, database_is_empty, seed
+
+        with db.new_session() as session:
+            if if_empty and not database_is_empty(session):
+                click.echo("demo data: the database has data already; nothing seeded")
+                return
+            logins = seed(session)
+            session.commit()
+        click.echo(f"demo data seeded; every demo login uses the password {DEMO_PASSWORD!r}:")
+        for email, role in logins:
+            click.echo(f"  {role:<11} {email}")
+
+
+def _count_lines(file: Path, content: bytes) -> int:
+    if file.suffix.lower() == ".csv":
+        return max(0, content.count(b"\n") - 1) or 1
+    return 0

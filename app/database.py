@@ -1,0 +1,103 @@
+"""The database as a Flask extension: one engine, one session per request, one commit at the edge.
+
+Written here rather than taken from Flask-SQLAlchemy because ``models/`` must stay plain SQLAlchemy
+(``labels/`` and the CLI use the same models without Flask). Flask-Migrate needs only ``engine``
+and ``metadata`` from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Base
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine with the pragmas ecoreg relies on: SQLite in WAL mode with foreign keys on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over, as the
+        # SQLAlchemy docs recommend, so tests can nest a savepoint per test and writers lock early.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Database:
+    metadata = Base.metadata
+
+    def __init__(self, app: Flask | None = None):
+        self.engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        app.extensions["database"] = self
+        app.after_request(self._commit_at_the_edge)
+        app.teardown_appcontext(self._close)
+
+    def bind(self, sessions: sessionmaker[Session]) -> None:
+        """Use another session factory (the tests bind one to a connection inside a transaction)."""
+        self._sessions = sessions
+
+    @property
+    def session(self) -> Session:
+        """This app context's session, opened on first use."""
+        if "db_session" not in g:
+            g.db_session = self._sessions()
+        return g.db_session
+
+    def new_session(self) -> Session:
+        """A session of its own, for work outside a request (CLI, jobs)."""
+        return self._sessions()
+
+    def _commit_at_the_edge(self, response: Response) -> Response:
+        """One commit per request: a request that failed, or whose commit fails, leaves nothing behind."""
+        session = g.get("db_session")
+        if session is None:
+            return response
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except IntegrityError:
+            # Two requests raced past the same uniqueness check; the loser is told so, not a 500.
+            session.rollback()
+            from app.errors import problem
+
+            return problem("conflict", "a concurrent change conflicted with this one; try again")
+        return response
+
+    def _close(self, _exc) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,223 @@
+"""Every refusal, mapped once: RFC 9457 problem documents for the API, HTML pages for browsers.
+
+A problem's ``type`` is the relative URI ``/problems/{name}``; the registry serves a page there
+explaining it, and the names never change. Validation problems list each broken rule as
+``{"field", "rule", "message", "location"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, Response, json, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from labels.errors import (
+    AuthenticationRequired,
+    Conflict,
+    InvalidInput,
+    LabelsError,
+    NotFound,
+    PermissionDenied,
+)
+from labels.product_import import ImportRefused
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+#: name -> (status, title)
+PROBLEMS: dict[str, tuple[int, str]] = {
+    "bad-request": (400, "The request is malformed"),
+    "unauthenticated": (401, "Authentication required"),
+    "forbidden": (403, "You may not do this"),
+    "not-found": (404, "Not found"),
+    "method-not-allowed": (405, "Method not allowed"),
+    "not-acceptable": (406, "Not acceptable"),
+    "conflict": (409, "Conflict with the current state"),
+    "payload-too-large": (413, "The request body is too large"),
+    "unsupported-media-type": (415, "Unsupported media type"),
+    "invalid-input": (422, "The request has invalid fields"),
+    "import-refused": (422, "The file has errors; nothing was imported"),
+    "rate-limited": (429, "Too many requests"),
+    "internal-error": (500, "Internal error"),
+}
+_BY_STATUS = {status: name for name, (status, _) in reversed(PROBLEMS.items())}
+
+# Marshmallow and webargs say which rule failed only in words; these stable phrases name it.
+_RULES = [
+    (re.compile(r"^Missing data for required field"), "required"),
+    (re.compile(r"^Field may not be null"), "not-null"),
+    (re.compile(r"^Unknown field"), "unknown-field"),
+    (
+        re.compile(r"^Not a valid (integer|number|string|boolean|list|mapping|datetime|date|email|URL)"),
+        "type",
+    ),
+    (re.compile(r"^Invalid (input type|value)"), "type"),
+    (re.compile(r"^(Shorter|Longer) than|^Length must be"), "length"),
+    (re.compile(r"^Must be (greater|less|between)"), "range"),
+    (re.compile(r"^Must be one of"), "one-of"),
+    (re.compile(r"^String does not match expected pattern"), "pattern"),
+    (re.compile(r"^Invalid JSON body"), "json-syntax"),
+]
+
+
+def rule_of(message: str) -> str:
+    for pattern, rule in _RULES:
+        if pattern.search(message):
+            return rule
+    return "invalid"
+
+
+def flatten_messages(messages: object, prefix: str = "") -> list[tuple[str, str]]:
+    """webargs' nested ``{location: {field: [msg]}}`` as ``(dotted field, message)`` pairs."""
+    if isinstance(messages, dict):
+        pairs = []
+        for key, value in messages.items():
+            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            pairs.extend(flatten_messages(value, name))
+        return pairs
+    if isinstance(messages, list | tuple):
+        pairs = []
+        for item in messages:
+            pairs.extend(
+                flatten_messages(item, prefix) if isinstance(item, dict | list) else [(prefix, str(item))]
+            )
+        return pairs
+    return [(prefix, str(messages))]
+
+
+def problem(name: str, detail: str, status: int | None = None, **extra) -> Response:
+    code, title = PROBLEMS.get(name, (status or 500, name))
+    body = {"type": f"/problems/{name}", "title": title, "status": status or code, "detail": detail}
+    body["instance"] = request.path
+    body.update(extra)
+    response = Response(json.dumps(body, ensure_ascii=False), status=body["status"], mimetype=PROBLEM_JSON)
+    return response
+
+
+def wants_problem() -> bool:
+    """API clients and non-browser callers get problem JSON; browsers get a page."""
+    if request.path.startswith(("/api/", "/epcis", "/.well-known/")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON])
+    return best != "text/html"
+
+
+def _http_problem(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    name = _BY_STATUS.get(status, "bad-request" if status < 500 else "internal-error")
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages")
+    extra = {}
+    detail = exc.description or PROBLEMS.get(name, (status, ""))[1]
+    if messages:
+        errors = []
+        for location, fields in messages.items():
+            for field, message in flatten_messages(fields):
+                errors.append(
+                    {
+                        "field": field or "body",
+                        "location": location,
+                        "rule": rule_of(message),
+                        "message": message,
+                    }
+                )
+        extra["errors"] = errors
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        if status == 422:
+            name = "invalid-input"
+    elif status == 413:
+        limit = request.max_content_length
+        extra["errors"] = [
+            {
+                "field": "body",
+                "location": "body",
+                "rule": "max-size",
+                "message": f"the body may have at most {limit} bytes",
+            }
+        ]
+    response = problem(name, detail, status, **extra)
+    if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ecoreg"'
+    for key, value in exc.get_headers() if status == 429 else []:
+        if key.lower() != "content-type":
+            response.headers[key] = value
+    return response
+
+
+def _domain_problem(exc: LabelsError) -> Response:
+    if isinstance(exc, ImportRefused):
+        return problem(
+            "import-refused",
+            exc.detail,
+            errors=[e.as_dict() | {"location": "file"} for e in exc.report.errors],
+            rows=exc.report.rows,
+        )
+    if isinstance(exc, InvalidInput):
+        return problem(
+            "invalid-input", exc.detail, errors=[i.as_dict() | {"location": "body"} for i in exc.issues]
+        )
+    if isinstance(exc, Conflict):
+        extra = {}
+        if exc.field:
+            extra["errors"] = [
+                {
+                    "field": exc.field,
+                    "rule": exc.rule or "conflict",
+                    "message": exc.detail,
+                    "location": "body",
+                }
+            ]
+        return problem("conflict", exc.detail, **extra)
+    if isinstance(exc, AuthenticationRequired):
+        response = problem("unauthenticated", exc.detail)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ecoreg"'
+        return response
+    if isinstance(exc, NotFound | PermissionDenied):
+        return problem(exc.problem, exc.detail)
+    return problem("bad-request", exc.detail, 400)
+
+
+def _html(status: int, title: str, detail: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def handle_http_exception(exc: HTTPException):
+    if wants_problem():
+        return _http_problem(exc)
+    response = _html(exc.code or 500, exc.name, exc.description or "")
+    return response
+
+
+def handle_domain_error(exc: LabelsError):
+    if wants_problem():
+        return _domain_problem(exc)
+    status = _domain_problem(exc).status_code
+    return _html(status, PROBLEMS.get(exc.problem, (status, exc.problem))[1], exc.detail)
+
+
+def handle_unexpected(exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if wants_problem():
+        return problem("internal-error", "an unexpected error occurred; it has been logged")
+    return _html(500, InternalServerError.name, "An unexpected error occurred; it has been logged.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RateLimitExceeded, handle_http_exception)
+    app.register_error_handler(LabelsError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected)
+
+    @app.get("/problems/<name>")
+    def problem_type(name: str):
+        """Explain one problem type."""
+        if name not in PROBLEMS:
+            return _html(404, "Not found", "There is no such problem type.")
+        status, title = PROBLEMS[name]
+        return render_template("errors/problem_type.html", name=name, status=status, title=title)

@@ -1,0 +1,137 @@
+"""Configuration classes for ecoreg.
+
+Pick one with ``ECOREG_ENV`` (``development`` by default, ``testing``, ``production``); any setting
+below can then be overridden from the environment with the same name (``DATABASE_URL``,
+``SECRET_KEY``, ``MAX_CONTENT_LENGTH``, ...). The embedded SQLite database lives under ``instance/``
+unless ``DATABASE_URL`` points elsewhere (``postgresql+psycopg://user:pass@host/db``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("ECOREG_INSTANCE", ROOT / "instance"))
+
+#: The value shipped in development; production refuses to run with it.
+DEVELOPMENT_SECRET = "ecoreg-development-only-not-secret"
+
+
+class ConfigurationError(RuntimeError):
+    """The operator must change the configuration before ecoreg can start."""
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = DEVELOPMENT_SECRET
+    DATABASE_URL = f"sqlite:///{INSTANCE / 'ecoreg.sqlite3'}"
+    # Public base URL of the registry: printed in QR codes and links.
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    SEED_DEMO = True
+
+    # Uploads and request bodies: 16 MiB, a 413 problem beyond.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    API_TITLE = "ecoreg API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served from the swagger-ui-bundle wheel: the docs page needs no internet.
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/static/"
+
+    API_PAGE_SIZE_MAX = 200
+    API_TOKEN_DEFAULT_DAYS = 90
+
+    # Flask-Limiter: in-memory per worker by default; point at Redis when scaled out.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    API_ANONYMOUS_RATE_LIMIT = "600 per minute"
+
+    @classmethod
+    def from_environment(cls) -> dict:
+        """The class's settings, with environment overrides applied and typed like the defaults."""
+        settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        for key, default in list(settings.items()):
+            raw = os.environ.get(key)
+            if raw is None:
+                continue
+            settings[key] = _coerce(raw, default)
+        return settings
+
+    @classmethod
+    def check(cls, settings: dict) -> None:
+        """Refuse settings that cannot run safely; a no-op outside production."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    DATABASE_URL = "sqlite://"
+    SEED_DEMO = False
+    WTF_CSRF_ENABLED = False
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    API_ANONYMOUS_RATE_LIMIT = "100000 per minute"
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SEED_DEMO = False
+
+    @classmethod
+    def check(cls, settings: dict) -> None:
+        secret = settings.get("SECRET_KEY") or ""
+        if secret == DEVELOPMENT_SECRET or len(secret) < 32:
+            raise ConfigurationError(
+                "SECRET_KEY is missing or weak. Production signs session cookies and CSRF tokens "
+                "with it, so a known or short key lets anyone forge a login. Set SECRET_KEY to at "
+                "least 32 random characters, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
+
+
+def load(env_name: str | None = None) -> dict:
+    """Settings for ``env_name`` (default ``$ECOREG_ENV`` or development), checked."""
+    name = env_name or os.environ.get("ECOREG_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(f"ECOREG_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}") from None
+    settings = cls.from_environment()
+    cls.check(settings)
+    return settings
+
+
+def _coerce(raw: str, default):
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, tuple):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw

@@ -1,0 +1,163 @@
+"""Who may do what: the one place that decides.
+
+Every service asks here before it reads private data or changes anything. A caller is a
+:class:`Principal`: the user behind a web session or an API token, the roles that user holds in
+which organisations, and, for a token, the scopes it was granted. A token never grants more than
+its user's roles do; scopes only narrow.
+
+Reads of another tenant's private data answer "not found" rather than "forbidden", so that a
+tenant cannot even learn that a draft of another tenant exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from labels.errors import AuthenticationRequired, NotFound, PermissionDenied
+
+SCOPES: dict[str, str] = {
+    "organisations:read": "read organisations, including your own private details",
+    "organisations:write": "create organisations (administrators) or edit your own",
+    "users:read": "read users of your organisations",
+    "users:write": "create users and memberships (administrators)",
+    "products:read": "read products, including your organisation's unpublished ones",
+    "products:write": "register, edit and import your organisation's products",
+    "tokens:write": "create and revoke your own API tokens",
+    "audit:read": "read the audit trail of your organisations",
+}
+
+#: Which organisation kinds a role may be held in.
+ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
+    "admin": ("authority", "certifier"),
+    "certifier": ("authority", "certifier"),
+    "enterprise": ("enterprise",),
+    "retailer": ("retailer",),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int | None
+    #: (organisation id, role) pairs.
+    memberships: tuple[tuple[int, str], ...] = ()
+    #: ``None`` for a web session or the console (every scope the roles allow); a set for tokens.
+    scopes: frozenset[str] | None = None
+    #: how the caller came in: web, api, cli, system.
+    channel: str = "api"
+    email: str = field(default="", compare=False)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None or self.channel in ("cli", "system")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.channel in ("cli", "system") or any(role == "admin" for _, role in self.memberships)
+
+    @property
+    def is_certifier(self) -> bool:
+        return self.is_admin or any(role == "certifier" for _, role in self.memberships)
+
+    def organisation_ids(self, *roles: str) -> set[int]:
+        """Organisations the principal belongs to, optionally only in the given roles."""
+        return {org for org, role in self.memberships if not roles or role in roles}
+
+    def member_of(self, organisation_id: int | None) -> bool:
+        return organisation_id is not None and organisation_id in self.organisation_ids()
+
+    def has_scope(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
+
+
+ANONYMOUS = Principal(user_id=None, channel="api")
+CONSOLE = Principal(user_id=None, channel="cli")
+SYSTEM = Principal(user_id=None, channel="system")
+
+
+def require_authenticated(principal: Principal) -> None:
+    if not principal.is_authenticated:
+        raise AuthenticationRequired("log in or send an API token (Authorization: Bearer ...)")
+
+
+def require_scope(principal: Principal, scope: str) -> None:
+    require_authenticated(principal)
+    if not principal.has_scope(scope):
+        raise PermissionDenied(f"this API token lacks the scope '{scope}'")
+
+
+def require_admin(principal: Principal, scope: str) -> None:
+    require_scope(principal, scope)
+    if not principal.is_admin:
+        raise PermissionDenied("only registry administrators may do this")
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+def can_see_private_organisation(principal: Principal, organisation_id: int) -> bool:
+    """Private details (address, members) are for the organisation's members and the authority."""
+    if not principal.has_scope("organisations:read"):
+        return False
+    return principal.is_certifier or principal.member_of(organisation_id)
+
+
+def require_organisation_editor(principal: Principal, organisation_id: int) -> None:
+    require_scope(principal, "organisations:write")
+    if not (principal.is_admin or principal.member_of(organisation_id)):
+        raise PermissionDenied("only the organisation's members or an administrator may edit it")
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+def require_user_visible(principal: Principal, user_id: int, user_org_ids: set[int]) -> None:
+    """Users see themselves, colleagues in the same organisation; administrators see everyone."""
+    require_scope(principal, "users:read")
+    if principal.user_id == user_id or principal.is_admin:
+        return
+    if principal.organisation_ids() & user_org_ids:
+        return
+    raise NotFound("no such user")
+
+
+def check_role_fits(role: str, organisation_kind: str) -> bool:
+    return organisation_kind in ROLE_ORGANISATION_KINDS.get(role, ())
+
+
+# --- products ------------------------------------------------------------------------------------
+
+
+def can_see_product(principal: Principal, holder_id: int, published: bool) -> bool:
+    if published:
+        return True
+    if not principal.has_scope("products:read"):
+        return False
+    return principal.is_certifier or principal.member_of(holder_id)
+
+
+def require_product_editor(principal: Principal, holder_id: int) -> None:
+    require_scope(principal, "products:write")
+    if principal.is_admin:
+        return
+    if holder_id not in principal.organisation_ids("enterprise"):
+        raise PermissionDenied("only members of the holding enterprise may register or edit its products")
+
+
+def private_product_holders(principal: Principal) -> set[int] | None:
+    """Holders whose unpublished products the principal may list; ``None`` means all of them."""
+    if not principal.has_scope("products:read"):
+        return set()
+    if principal.is_certifier:
+        return None
+    return principal.organisation_ids()
+
+
+# --- audit ---------------------------------------------------------------------------------------
+
+
+def audit_scope(principal: Principal) -> set[int] | None:
+    """Organisations whose audit entries the principal may read; ``None`` means every entry."""
+    require_scope(principal, "audit:read")
+    if principal.is_admin:
+        return None
+    return principal.organisation_ids()
