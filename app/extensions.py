@@ -38,11 +38,10 @@ def _has_bearer_token() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
-api = Api()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)
 
-__all__ = ["api", "babel", "csrf", "db", "limiter", "login_manager", "migrate", "_has_bearer_token"]
+__all__ = ["Api", "babel", "csrf", "db", "limiter", "login_manager", "migrate", "_has_bearer_token"]

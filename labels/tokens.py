@@ -63,6 +63,14 @@ def issue_token(
     return token, secret
 
 
+def issue_own_token(
+    session: Session, actor: Principal, name: str, scopes: list[str], days: int = 90
+) -> tuple[ApiToken, str]:
+    """A new token for the caller themselves."""
+    require_scope(actor, "tokens:write")
+    return issue_token(session, actor, session.get(User, actor.user_id), name, scopes, days)
+
+
 def resolve_token(session: Session, secret: str, now: datetime | None = None) -> ApiToken:
     """The live token behind ``secret``; raises :class:`AuthenticationRequired` otherwise."""
     now = now or utcnow()

@@ -32,18 +32,22 @@ def make_org(session, kind="enterprise", **fields):
     defaults = {"legal_name": f"Công ty thử nghiệm {n}", "tax_code": fresh_tax_code(), "district": "bien-hoa"}
     if kind == "enterprise":
         defaults |= {"sector": "textiles", "gs1_company_prefix": fresh_prefix()}
-    return create_organisation(session, SYSTEM, kind=kind, **(defaults | fields))
+    organisation = create_organisation(session, SYSTEM, kind=kind, **(defaults | fields))
+    session.flush()  # requests in the test read it through their own session
+    return organisation
 
 
 def make_user(session, organisation=None, role=None, email=None):
     user = create_user(session, SYSTEM, email or f"user{next(_serial)}@example.vn", PASSWORD)
     if organisation is not None:
         add_membership(session, SYSTEM, user, organisation, role)
+    session.flush()
     return user
 
 
 def make_token(session, user, scopes=None, days=30) -> str:
     _, secret = issue_token(session, SYSTEM, user, "test", list(scopes or SCOPES), days)
+    session.flush()
     return secret
 
 
@@ -59,4 +63,6 @@ def make_product(session, holder, number=None, published=False, **fields):
         "sector": holder.sector or "textiles",
         "published": published,
     }
-    return create_product(session, SYSTEM, holder.id, **(defaults | fields))
+    product = create_product(session, SYSTEM, holder.id, **(defaults | fields))
+    session.flush()
+    return product

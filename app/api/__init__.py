@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from app.api import audit, organisations, products, tokens, users
 from app.auth import api_principal
-from app.extensions import _has_bearer_token, api, csrf, limiter
+from app.extensions import Api, _has_bearer_token, csrf, limiter
 from labels.permissions import require_authenticated
 
 BLUEPRINTS = (organisations.blp, users.blp, tokens.blp, products.blp, audit.blp)
-
-
-def init_app(app: Flask) -> None:
-    api.init_app(app)
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "an ecoreg API token"}
-    )
-    api.spec.options["security"] = [{}, {"bearerAuth": []}]
-    anonymous_limit = limiter.shared_limit(
-        lambda: app.config["API_ANONYMOUS_RATE_LIMIT"], scope="api-anonymous", exempt_when=_has_bearer_token
-    )
-    for blueprint in BLUEPRINTS:
-        blueprint.before_request(_authenticate_first)
-        # Token-authenticated calls carry no cookies, so no CSRF token is needed or possible.
-        csrf.exempt(blueprint)
-        anonymous_limit(blueprint)
-        api.register_blueprint(blueprint)
 
 
 def _authenticate_first() -> None:
@@ -35,3 +18,26 @@ def _authenticate_first() -> None:
     principal = api_principal()
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         require_authenticated(principal)
+
+
+# Blueprint set-up happens once, at import: an app may be created many times (tests, workers).
+_anonymous_limit = limiter.shared_limit(
+    lambda: current_app.config["API_ANONYMOUS_RATE_LIMIT"],
+    scope="api-anonymous",
+    exempt_when=_has_bearer_token,
+)
+for _blueprint in BLUEPRINTS:
+    _blueprint.before_request(_authenticate_first)
+    # Token-authenticated calls carry no cookies, so no CSRF token is needed or possible.
+    csrf.exempt(_blueprint)
+    _anonymous_limit(_blueprint)
+
+
+def init_app(app: Flask) -> None:
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "an ecoreg API token"}
+    )
+    api.spec.options["security"] = [{}, {"bearerAuth": []}]
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)

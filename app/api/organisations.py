@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import PageArgsSchema, page_of
+from app.api.schemas import ROW_ID, PageArgsSchema, page_of
 from app.auth import api_principal
 from app.database import db
 from labels import organisations
@@ -37,9 +37,8 @@ class OrganisationSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
 
-class OrganisationUpdateSchema(OrganisationSchema):
-    class Meta:
-        partial = True
+class OrganisationPatchSchema(OrganisationSchema):
+    """The same fields, each optional (loaded with ``partial=True``)."""
 
 
 class OrganisationQuerySchema(PageArgsSchema):
@@ -67,14 +66,14 @@ class Organisations(MethodView):
         return organisations.create_organisation(db.session, api_principal(), **data)
 
 
-@blp.route("/<int:organisation_id>")
+@blp.route(f"/<{ROW_ID}:organisation_id>")
 class OrganisationById(MethodView):
     @blp.response(200, OrganisationSchema)
     def get(self, organisation_id):
         """One organisation's public profile."""
         return organisations.get_organisation(db.session, organisation_id)
 
-    @blp.arguments(OrganisationUpdateSchema)
+    @blp.arguments(OrganisationPatchSchema(partial=True))
     @blp.response(200, OrganisationSchema)
     def patch(self, data, organisation_id):
         """Edit an organisation (its members: address, district, sector; administrators: everything)."""

@@ -46,3 +46,7 @@ class PageSchema(Schema):
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
     """A page envelope ``{items: [...], total, page, per_page, pages}`` around ``item_schema``."""
     return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+
+
+#: URL converter for row ids: bounded so that an absurd id is a 404, not a database overflow.
+ROW_ID = "int(min=1, max=2147483647)"

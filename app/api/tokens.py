@@ -6,11 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app.api.schemas import ROW_ID
 from app.auth import api_principal
 from app.database import db
 from labels import tokens
-from labels.accounts import get_user
-from labels.permissions import SCOPES, require_scope
+from labels.permissions import SCOPES
 from labels.tokens import MAX_DAYS
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens", description="API bearer tokens")
@@ -47,17 +47,14 @@ class Tokens(MethodView):
     @blp.response(201, NewTokenSchema)
     def post(self, data):
         """Create a token for yourself; copy the secret from this response."""
-        principal = api_principal()
-        require_scope(principal, "tokens:write")
-        user = get_user(db.session, principal, principal.user_id)
-        token, secret = tokens.issue_token(
-            db.session, principal, user, data["name"], data["scopes"], data["days"]
+        token, secret = tokens.issue_own_token(
+            db.session, api_principal(), data["name"], data["scopes"], data["days"]
         )
         token.token = secret
         return token
 
 
-@blp.route("/<int:token_id>")
+@blp.route(f"/<{ROW_ID}:token_id>")
 class TokenById(MethodView):
     @blp.response(200, TokenSchema)
     def delete(self, token_id):

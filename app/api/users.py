@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app.api.schemas import ROW_ID
 from app.auth import api_principal
 from app.database import db
 from labels import accounts
@@ -58,7 +59,7 @@ class Me(MethodView):
         return accounts.get_user(db.session, principal, principal.user_id)
 
 
-@blp.route("/<int:user_id>")
+@blp.route(f"/<{ROW_ID}:user_id>")
 class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
@@ -66,7 +67,7 @@ class UserById(MethodView):
         return accounts.get_user(db.session, api_principal(), user_id)
 
 
-@blp.route("/<int:user_id>/memberships")
+@blp.route(f"/<{ROW_ID}:user_id>/memberships")
 class UserMemberships(MethodView):
     @blp.arguments(MembershipSchema)
     @blp.response(201, MembershipSchema)
