@@ -7,6 +7,7 @@ from flask import Flask, current_app, request
 from app.api import audit, organisations, products, tokens, users
 from app.auth import api_principal
 from app.extensions import Api, _has_bearer_token, csrf, limiter
+from labels.errors import FieldIssue, InvalidInput
 from labels.permissions import require_authenticated
 
 BLUEPRINTS = (organisations.blp, users.blp, tokens.blp, products.blp, audit.blp)
@@ -20,6 +21,31 @@ def _authenticate_first() -> None:
         require_authenticated(principal)
 
 
+def _refuse_nul_characters() -> None:
+    """Text with NUL characters is refused up front: PostgreSQL cannot store it, and no real name,
+    address or search term contains one."""
+    suspects = [(f"query.{k}", v) for k, v in request.args.items(multi=True)]
+    suspects += [(f"form.{k}", v) for k, v in request.form.items(multi=True)]
+    if request.is_json:
+        suspects += list(_strings(request.get_json(silent=True), "json"))
+    for field, value in suspects:
+        if "\x00" in value:
+            location, _, name = field.partition(".")
+            raise InvalidInput(FieldIssue(name or location, "no-nul", "text may not contain NUL characters"))
+
+
+def _strings(value, path):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, path)
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}.{index}")
+
+
 # Blueprint set-up happens once, at import: an app may be created many times (tests, workers).
 _anonymous_limit = limiter.shared_limit(
     lambda: current_app.config["API_ANONYMOUS_RATE_LIMIT"],
@@ -28,6 +54,7 @@ _anonymous_limit = limiter.shared_limit(
 )
 for _blueprint in BLUEPRINTS:
     _blueprint.before_request(_authenticate_first)
+    _blueprint.before_request(_refuse_nul_characters)
     # Token-authenticated calls carry no cookies, so no CSRF token is needed or possible.
     csrf.exempt(_blueprint)
     _anonymous_limit(_blueprint)

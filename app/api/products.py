@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import PageArgsSchema, page_of
+from app.api.schemas import PageArgsSchema, RowId, page_of
 from app.auth import api_principal
 from app.database import db
 from labels import products
@@ -37,7 +37,7 @@ class ProductSchema(Schema):
     product_group = fields.String(validate=validate.Length(max=100))
     sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
     published = fields.Boolean()
-    holder_id = fields.Integer(required=True)
+    holder_id = RowId(required=True)
     holder_name = fields.Function(lambda p: p.holder.legal_name, dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
@@ -56,13 +56,13 @@ class ProductQuerySchema(PageArgsSchema):
     q = fields.String(
         validate=validate.Length(max=100), metadata={"description": "name, brand or GTIN contains"}
     )
-    holder_id = fields.Integer()
+    holder_id = RowId()
     sector = fields.String(validate=validate.OneOf(SECTORS))
     published = fields.Boolean()
 
 
 class ImportFormSchema(Schema):
-    holder_id = fields.Integer(metadata={"description": "holder of rows that name no holder_tax_code"})
+    holder_id = RowId(metadata={"description": "holder of rows that name no holder_tax_code"})
 
 
 class ImportFileSchema(Schema):

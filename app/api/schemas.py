@@ -48,5 +48,13 @@ def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
     return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)})
 
 
+MAX_ROW_ID = 2**31 - 1
 #: URL converter for row ids: bounded so that an absurd id is a 404, not a database overflow.
-ROW_ID = "int(min=1, max=2147483647)"
+ROW_ID = f"int(min=1, max={MAX_ROW_ID})"
+
+
+class RowId(fields.Integer):
+    """An id of a stored row in a body or query: bounded to what the database can hold."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Range(min=1, max=MAX_ROW_ID), **kwargs)

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import ROW_ID
+from app.api.schemas import ROW_ID, RowId
 from app.auth import api_principal
 from app.database import db
 from labels import accounts
@@ -19,7 +19,7 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Acco
 
 
 class MembershipSchema(Schema):
-    organisation_id = fields.Integer(required=True)
+    organisation_id = RowId(required=True)
     organisation_name = fields.Function(lambda m: m.organisation.legal_name, dump_only=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 

@@ -165,3 +165,12 @@ def test_browsers_get_an_html_error_page(client):
 
 def test_every_problem_type_has_a_page(client):
     assert client.get("/problems/conflict", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client, admin_token):
+    body = assert_problem(client.get("/api/v1/products?q=a%00b"), 422, "invalid-input")
+    assert body["errors"][0]["field"] == "q" and body["errors"][0]["rule"] == "no-nul"
+    payload = {"kind": "retailer", "legal_name": "Siêu\x00thị", "tax_code": "0300588569"}
+    response = client.post("/api/v1/organisations", json=payload, headers=bearer(admin_token))
+    body = assert_problem(response, 422, "invalid-input")
+    assert body["errors"][0]["field"] == "legal_name"
