@@ -7,12 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
-SEED_DEMO ?= 1
 PYTEST_ARGS ?=
 
-export SEED_DEMO
-
-.PHONY: run install install-test translations migrate seed test lint browser clean
+.PHONY: run install install-test translations translations-update migrate seed test lint browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,19 +29,19 @@ install-test: $(VENV)/.installed-test translations browser
 
 # Compiled catalogues are build output, not sources: made from the .po files on every install.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d app/translations
 
 migrate: install
 	$(BIN)/ecoreg db upgrade
 
 seed: migrate
-	@if [ "$(SEED_DEMO)" != "0" ]; then $(BIN)/ecoreg seed-demo --if-empty; else echo "SEED_DEMO=0: no demo data"; fi
+	$(BIN)/ecoreg seed-demo --if-empty --if-enabled
 
 run: seed
 	@echo
 	@echo "ecoreg is starting on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	@echo "demo logins (password ecoreg-demo-2026): admin@ecoreg.demo, thamdinh@ecoreg.demo,"
-	@echo "  detmay@ecoreg.demo (enterprise), coopmart@ecoreg.demo (supermarket); 'ecoreg seed-demo' lists them all"
+	@echo "  detmay@ecoreg.demo (enterprise), coopmart@ecoreg.demo (supermarket); the README lists them all"
 	@echo
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - "app:create_app()"
 
@@ -63,3 +60,8 @@ test: install-test lint
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+# After changing user-facing text: refresh the catalogue, then translate the new entries in the .po file.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o /tmp/ecoreg-messages.pot app
+	$(BIN)/pybabel update -i /tmp/ecoreg-messages.pot -d app/translations --ignore-obsolete --no-fuzzy-matching

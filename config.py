@@ -54,8 +54,9 @@ class Config:
     # Served from the swagger-ui-bundle wheel: the docs page needs no internet.
     OPENAPI_SWAGGER_UI_URL = "/api/docs/static/"
 
-    API_PAGE_SIZE_MAX = 200
-    API_TOKEN_DEFAULT_DAYS = 90
+    # How many reverse proxies (load balancer, nginx) stand in front of the app; their
+    # X-Forwarded-For/-Proto headers are trusted that many hops deep, so rate limits see clients.
+    PROXY_COUNT = 0
 
     # Flask-Limiter: in-memory per worker by default; point at Redis when scaled out.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -128,6 +129,8 @@ def load(env_name: str | None = None) -> dict:
 
 
 def _coerce(raw: str, default):
+    if default is None:
+        return int(raw) if raw.strip().isdigit() else raw
     if isinstance(default, bool):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):

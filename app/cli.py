@@ -42,7 +42,13 @@ def init_app(app: Flask) -> None:
 
     @users.command("create")
     @click.option("--email", required=True)
-    @click.option("--password", required=True, help="at least 10 characters")
+    @click.option(
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="at least 10 characters; asked for when not given, so it stays out of shell history",
+    )
     @click.option("--name", "display_name", default="")
     @click.option("--role", type=click.Choice(["admin", "certifier", "enterprise", "retailer"]))
     @click.option("--org", "tax_code", help="tax code of the organisation the role is held in")
@@ -139,14 +145,25 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="do nothing when the database has organisations already")
-    def seed_demo(if_empty):
+    @click.option("--if-enabled", is_flag=True, help="do nothing unless the SEED_DEMO setting is on")
+    def seed_demo(if_empty, if_enabled):
         """Load the Đồng Nai demo data (enterprises, supermarkets, the certifier, products, logins)."""
         from labels.demo import DEMO_PASSWORD, database_is_empty, seed
 
+        if if_enabled and not app.config["SEED_DEMO"]:
+            click.echo(f"demo data: SEED_DEMO is off ({app.config['ENV_NAME']} settings); nothing seeded")
+            return
         with db.new_session() as session:
-            if if_empty and not database_is_empty(session):
-                click.echo("demo data: the database has data already; nothing seeded")
-                return
+            if not database_is_empty(session):
+                if if_empty:
+                    click.echo("demo data: the database has data already; nothing seeded")
+                    return
+                click.secho(
+                    "error: the database has data already; demo data goes into an empty one",
+                    fg="red",
+                    err=True,
+                )
+                sys.exit(1)
             logins = seed(session)
             session.commit()
         click.echo(f"demo data seeded; every demo login uses the password {DEMO_PASSWORD!r}:")

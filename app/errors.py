@@ -150,6 +150,13 @@ def _http_problem(exc: HTTPException) -> Response:
     return response
 
 
+def _body_location() -> str:
+    if request.is_json:
+        return "json"
+    forms = ("multipart/form-data", "application/x-www-form-urlencoded")
+    return "form" if request.mimetype in forms else "body"
+
+
 def _domain_problem(exc: LabelsError) -> Response:
     if isinstance(exc, ImportRefused):
         return problem(
@@ -159,8 +166,9 @@ def _domain_problem(exc: LabelsError) -> Response:
             rows=exc.report.rows,
         )
     if isinstance(exc, InvalidInput):
+        location = _body_location()
         return problem(
-            "invalid-input", exc.detail, errors=[i.as_dict() | {"location": "body"} for i in exc.issues]
+            "invalid-input", exc.detail, errors=[i.as_dict() | {"location": location} for i in exc.issues]
         )
     if isinstance(exc, Conflict):
         extra = {}
@@ -170,7 +178,7 @@ def _domain_problem(exc: LabelsError) -> Response:
                     "field": exc.field,
                     "rule": exc.rule or "conflict",
                     "message": exc.detail,
-                    "location": "body",
+                    "location": _body_location(),
                 }
             ]
         return problem("conflict", exc.detail, **extra)

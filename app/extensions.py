@@ -34,8 +34,17 @@ class Api(SmorestApi):
             self.DEFAULT_RESPONSE_CONTENT_TYPE = original
 
 
-def _has_bearer_token() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+def _has_valid_token() -> bool:
+    """Token holders are not rate-limited as anonymous callers; a bad token is (it earns a 401)."""
+    from app.auth import api_principal
+    from labels.errors import AuthenticationRequired
+
+    if not request.headers.get("Authorization"):
+        return False
+    try:
+        return api_principal().is_authenticated
+    except AuthenticationRequired:
+        return False
 
 
 babel = Babel()
@@ -44,4 +53,4 @@ login_manager = LoginManager()
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)
 
-__all__ = ["Api", "babel", "csrf", "db", "limiter", "login_manager", "migrate", "_has_bearer_token"]
+__all__ = ["Api", "babel", "csrf", "db", "limiter", "login_manager", "migrate", "_has_valid_token"]

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from labels.errors import AuthenticationRequired, NotFound, PermissionDenied
 
 SCOPES: dict[str, str] = {
-    "organisations:read": "read organisations, including your own private details",
     "organisations:write": "create organisations (administrators) or edit your own",
     "users:read": "read users of your organisations",
     "users:write": "create users and memberships (administrators)",
     "products:read": "read products, including your organisation's unpublished ones",
     "products:write": "register, edit and import your organisation's products",
-    "tokens:write": "create and revoke your own API tokens",
+    "tokens:write": "list, create and revoke your own API tokens",
     "audit:read": "read the audit trail of your organisations",
 }
 
@@ -94,11 +93,8 @@ def require_admin(principal: Principal, scope: str) -> None:
 # --- organisations -------------------------------------------------------------------------------
 
 
-def can_see_private_organisation(principal: Principal, organisation_id: int) -> bool:
-    """Private details (address, members) are for the organisation's members and the authority."""
-    if not principal.has_scope("organisations:read"):
-        return False
-    return principal.is_certifier or principal.member_of(organisation_id)
+# Every organisation's profile (name, tax code, address, district, sector) is public, as in the
+# national business register; what is private is its members, drafts and audit trail.
 
 
 def require_organisation_editor(principal: Principal, organisation_id: int) -> None:

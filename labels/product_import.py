@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labels import audit
-from labels.errors import FieldIssue, InvalidInput, LabelsError
+from labels.errors import InvalidInput, LabelsError
 from labels.permissions import Principal, require_product_editor
 from labels.products import REQUIRED, validate_product
 from labels.tabular import read_rows
@@ -56,7 +56,15 @@ def import_products(
     default_holder: Organisation | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Register every product in the file, or none: on any bad row raise :class:`ImportRefused`."""
+    """Register every product in the file, or none: on any bad row raise :class:`ImportRefused`.
+
+    Rows that name no ``holder_tax_code`` belong to ``default_holder`` or, when the caller is a
+    member of exactly one enterprise, to that enterprise.
+    """
+    if default_holder is None:
+        enterprises = actor.organisation_ids("enterprise")
+        if len(enterprises) == 1:
+            default_holder = session.get(Organisation, next(iter(enterprises)))
     report = ImportReport()
     planned: list[tuple[Organisation, dict]] = []
     seen: dict[str, int] = {}
@@ -99,7 +107,6 @@ def import_products(
     for holder, clean in planned:
         session.add(Product(holder=holder, **clean))
         report.created.append(clean["gtin"])
-    session.flush()
     for holder_id in sorted({h.id for h, _ in planned}):
         gtins = [c["gtin"] for h, c in planned if h.id == holder_id]
         audit.record(
@@ -137,8 +144,3 @@ def _row_holder(session, row, default_holder, cache, number, report) -> Organisa
             return None
         cache[tax_code] = holder
     return cache[tax_code]
-
-
-def error_issues(report: ImportReport) -> list[FieldIssue]:
-    """The report's errors as field issues named ``row N: field``, for problem documents."""
-    return [FieldIssue(f"row {e.row}: {e.field}", e.rule, e.message) for e in report.errors]

@@ -85,7 +85,12 @@ def create_product(session: Session, actor: Principal, holder_id: int, **fields)
 
 
 def update_product(session: Session, actor: Principal, gtin: str, **fields) -> Product:
-    product = get_product(session, actor, gtin)
+    product = _find(session, gtin)
+    editable = (
+        actor.is_admin or product is not None and product.holder_id in actor.organisation_ids("enterprise")
+    )
+    if product is None or not (editable or can_see_product(actor, product.holder_id, product.published)):
+        raise NotFound(f"no product with GTIN {normalise_gtin(gtin)}")
     require_product_editor(actor, product.holder_id)
     if "gtin" in fields:
         raise InvalidInput.one("gtin", "immutable", "a product's GTIN cannot change; register a new product")
@@ -100,14 +105,18 @@ def update_product(session: Session, actor: Principal, gtin: str, **fields) -> P
     return product
 
 
-def get_product(session: Session, actor: Principal, gtin: str) -> Product:
+def _find(session: Session, gtin: str) -> Product | None:
     try:
         key = normalise_gtin(gtin)
     except InvalidIdentifier as exc:
         raise InvalidInput.one("gtin", exc.rule, str(exc)) from None
-    product = session.scalar(select(Product).where(Product.gtin == key))
+    return session.scalar(select(Product).where(Product.gtin == key))
+
+
+def get_product(session: Session, actor: Principal, gtin: str) -> Product:
+    product = _find(session, gtin)
     if product is None or not can_see_product(actor, product.holder_id, product.published):
-        raise NotFound(f"no product with GTIN {key}")
+        raise NotFound(f"no product with GTIN {normalise_gtin(gtin)}")
     return product
 
 

@@ -41,7 +41,7 @@ def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("db")
     url = database_url(tmp)
     reset_database(url)
-    application = create_app({"ECOREG_ENV": "testing", "DATABASE_URL": url, "INSTANCE_DIR": str(tmp)})
+    application = create_app({"ECOREG_ENV": "testing", "DATABASE_URL": url})
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -86,3 +86,19 @@ def shared_testdata() -> Path:
     if not SHARED_TESTDATA.is_dir():
         raise RuntimeError(f"the official test vectors are expected at {SHARED_TESTDATA}")
     return SHARED_TESTDATA
+
+
+@pytest.fixture
+def rate_limits(app):
+    """Set rate limits for one test, with counters starting from zero; restored afterwards."""
+    from app.extensions import limiter
+
+    saved = {key: app.config[key] for key in ("LOGIN_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT")}
+    limiter.reset()
+
+    def set_limits(**limits):
+        app.config.update(limits)
+
+    yield set_limits
+    app.config.update(saved)
+    limiter.reset()

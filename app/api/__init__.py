@@ -6,7 +6,7 @@ from flask import Flask, current_app, request
 
 from app.api import audit, organisations, products, tokens, users
 from app.auth import api_principal
-from app.extensions import Api, _has_bearer_token, csrf, limiter
+from app.extensions import Api, _has_valid_token, csrf, limiter
 from labels.errors import FieldIssue, InvalidInput
 from labels.permissions import require_authenticated
 
@@ -50,7 +50,7 @@ def _strings(value, path):
 _anonymous_limit = limiter.shared_limit(
     lambda: current_app.config["API_ANONYMOUS_RATE_LIMIT"],
     scope="api-anonymous",
-    exempt_when=_has_bearer_token,
+    exempt_when=_has_valid_token,
 )
 for _blueprint in BLUEPRINTS:
     _blueprint.before_request(_authenticate_first)

@@ -61,12 +61,15 @@ class ProductQuerySchema(PageArgsSchema):
     published = fields.Boolean()
 
 
-class ImportFormSchema(Schema):
-    holder_id = RowId(metadata={"description": "holder of rows that name no holder_tax_code"})
+class ImportSchema(Schema):
+    """A multipart/form-data body: the file, and optionally the holder of rows that name none."""
 
-
-class ImportFileSchema(Schema):
-    file = Upload(required=True)
+    file = Upload(
+        required=True, metadata={"description": "a .csv (UTF-8) or .xlsx file; row 1 names the columns"}
+    )
+    holder_id = RowId(
+        metadata={"description": "holder of rows without a holder_tax_code; default: your own enterprise"}
+    )
 
 
 class ImportReportSchema(Schema):
@@ -95,12 +98,11 @@ class Products(MethodView):
 
 @blp.route("/import")
 class ProductImport(MethodView):
-    @blp.arguments(ImportFormSchema, location="form")
-    @blp.arguments(ImportFileSchema, location="files")
+    @blp.arguments(ImportSchema, location="files")
     @blp.response(201, ImportReportSchema)
-    def post(self, form, files):
+    def post(self, form):
         """Import products from a CSV or XLSX file: every row or none, with a per-row error report."""
-        upload = files["file"]
+        upload = form["file"]
         principal = api_principal()
         holder = None
         if form.get("holder_id") is not None:

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
+
+
+@Blueprint.ARGUMENTS_PARSER.location_loader("files")
+def _load_multipart(request, schema):
+    """A multipart/form-data body read as one: its files and its plain fields together.
+
+    webargs reads ``files`` and ``form`` apart, but an OpenAPI 3 operation has one request body,
+    so flask-smorest can document only one schema for it.
+    """
+    return MultiDictProxy(CombinedMultiDict([request.files, request.form]), schema)
 
 
 class FieldErrorSchema(Schema):

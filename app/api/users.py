@@ -12,7 +12,7 @@ from app.database import db
 from labels import accounts
 from labels.errors import InvalidInput, NotFound
 from labels.organisations import get_organisation
-from labels.permissions import require_authenticated
+from labels.permissions import require_admin, require_authenticated
 from models import ROLES
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Accounts and memberships")
@@ -74,7 +74,8 @@ class UserMemberships(MethodView):
     def post(self, data, user_id):
         """Give a user a role in an organisation (administrators)."""
         principal = api_principal()
-        user = accounts.get_user(db.session, principal, user_id)
+        require_admin(principal, "users:write")
+        user = accounts.user_by_id(db.session, user_id)
         try:
             organisation = get_organisation(db.session, data["organisation_id"])
         except NotFound:

@@ -50,7 +50,7 @@ def test_a_gtin_outside_the_company_prefix_is_refused(client, enterprise, member
     assert response.get_json()["errors"][0] | {"message": ""} == {
         "field": "gtin",
         "rule": "company-prefix",
-        "location": "body",
+        "location": "json",
         "message": "",
     }
 
@@ -192,5 +192,23 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused(client, enterprise, member_to
         "field": "file",
         "rule": "file-type",
         "message": "",
-        "location": "body",
+        "location": "form",
     }
+
+
+def test_an_import_without_a_holder_goes_to_the_callers_own_enterprise(
+    client, session, enterprise, member_token
+):
+    rows = [f"{make_gtin(enterprise.gs1_company_prefix, 3)},Giấy,,paper,"]
+    response = client.post(
+        "/api/v1/products/import", data={"file": (csv_file(rows), "p.csv")}, headers=bearer(member_token)
+    )
+    assert response.status_code == 201, response.get_json()
+    assert count_products(session, enterprise) == 1
+
+
+def test_a_holder_edits_its_draft_with_a_write_only_token(client, session, enterprise):
+    token = make_token(session, make_user(session, enterprise, "enterprise"), scopes=["products:write"])
+    product = make_product(session, enterprise)
+    response = client.patch(f"/api/v1/products/{product.gtin}", json={"brand": "Mới"}, headers=bearer(token))
+    assert response.status_code == 200, response.get_json()
