@@ -118,9 +118,7 @@ def add_membership(
 
 
 def get_user(session: Session, actor: Principal, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("no such user")
+    user = user_by_id(session, user_id)
     require_user_visible(actor, user.id, {m.organisation_id for m in user.memberships})
     return user
 
