@@ -29,9 +29,18 @@ class Config:
     # Public base URL of the registry: printed in QR codes and links.
     PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     SEED_DEMO = True
+    # Private signing keys are stored encrypted with this passphrase (or the first line of the file
+    # named by ECOREG_KEY_PASSPHRASE_FILE). Development and tests use a fixed, public one; production
+    # has none until the operator sets it, and refuses to sign until then.
+    ECOREG_KEY_PASSPHRASE = "ecoreg-development-key-passphrase"
+    ECOREG_KEY_PASSPHRASE_FILE = ""
+    # The transparency log's origin line in checkpoints; default: the public host + "/log".
+    LOG_ORIGIN = ""
 
-    # Uploads and request bodies: 16 MiB, a 413 problem beyond.
+    # Uploads and request bodies: 16 MiB, a 413 problem beyond; evidence files 10 MiB each.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    EVIDENCE_DIR = str(INSTANCE / "evidence")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -97,6 +106,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    ECOREG_KEY_PASSPHRASE = ""
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SEED_DEMO = False
@@ -111,6 +121,19 @@ class ProductionConfig(Config):
                 "least 32 random characters, e.g. "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+
+
+def key_passphrase(settings: dict) -> str | None:
+    """The key passphrase: from its file when one is named, else the setting; None when there is none."""
+    path = settings.get("ECOREG_KEY_PASSPHRASE_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").splitlines()[0].strip() or None
+        except (OSError, IndexError):
+            raise ConfigurationError(
+                f"ECOREG_KEY_PASSPHRASE_FILE={path} cannot be read or is empty"
+            ) from None
+    return settings.get("ECOREG_KEY_PASSPHRASE") or None
 
 
 CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}

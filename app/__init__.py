@@ -23,7 +23,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import api, cli, errors, web
     from app.database import db
     from app.extensions import babel, csrf, limiter, login_manager, migrate
+    from labels.notary import Notary
 
+    app.extensions["notary"] = Notary(
+        app.config["PUBLIC_BASE_URL"],
+        ecoreg_config.key_passphrase(app.config),
+        app.config["LOG_ORIGIN"] or None,
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ecoreg_config.ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

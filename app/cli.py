@@ -143,6 +143,87 @@ def init_app(app: Flask) -> None:
                 _fail(exc)
         click.echo(f"imported {len(report.created)} products from {file.name}")
 
+    keys = click.Group("keys", help="Signing keys (Ed25519, encrypted at rest with the key passphrase).")
+    app.cli.add_command(keys)
+    notary = app.extensions["notary"]
+
+    @keys.command("generate")
+    def keys_generate():
+        """Create an active key for each purpose (credential, log) that has none."""
+        with db.new_session() as session:
+            try:
+                made = notary.generate_keys(session, CONSOLE)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+            for key in made:
+                click.echo(f"generated {key.purpose} key {key.kid}")
+            if not made:
+                click.echo("every purpose has an active key already; use `ecoreg keys rotate` to replace one")
+
+    @keys.command("rotate")
+    @click.option("--purpose", type=click.Choice(["credential", "log"]), required=True)
+    def keys_rotate(purpose):
+        """Replace the active key; the old one stays published so its signatures still verify."""
+        with db.new_session() as session:
+            try:
+                key = notary.rotate_key(session, CONSOLE, purpose)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+            click.echo(f"{purpose} key is now {key.kid}")
+
+    @keys.command("retire")
+    @click.argument("kid")
+    def keys_retire(kid):
+        """Retire a key: it signs nothing new (e.g. after a suspected compromise); it stays published."""
+        from labels.keyring import retire_key
+
+        with db.new_session() as session:
+            try:
+                retire_key(session, CONSOLE, kid)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+            click.echo(f"retired {kid}")
+
+    @keys.command("list")
+    def keys_list():
+        """Every key with its purpose and validity."""
+        from labels.keyring import list_keys
+
+        with db.new_session() as session:
+            for key in list_keys(session):
+                state = "retired" if key.retired_at else ("active" if key.active else "rotated")
+                until = key.deactivated_at.isoformat(timespec="seconds") if key.deactivated_at else "-"
+                click.echo(
+                    f"{key.kid:<36} {key.purpose:<10} {state:<8} "
+                    f"from {key.activated_at.isoformat(timespec='seconds')} until {until}"
+                )
+
+    @app.cli.command("audit")
+    def audit_command():
+        """Re-verify every signature, recompute the log, check the checkpoints; exit 1 on any finding."""
+        from labels.integrity import audit
+
+        with db.new_session() as session:
+            size = session.scalar(_log_size()) or 0
+            with click.progressbar(length=size, label="verifying records") as bar:
+                report = audit(session, progress=bar.update)
+        click.echo(
+            f"{report.records} records, {report.checkpoints} checkpoints, {report.labels} labels checked"
+        )
+        for finding in report.findings:
+            click.secho(f"TAMPERED {finding}", fg="red")
+        if not report.ok:
+            click.secho(
+                f"{len(report.findings)} findings: the stored history does not match what was signed",
+                fg="red",
+                err=True,
+            )
+            sys.exit(1)
+        click.secho("everything verifies", fg="green")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="do nothing when the database has organisations already")
     @click.option("--if-enabled", is_flag=True, help="do nothing unless the SEED_DEMO setting is on")
@@ -169,6 +250,14 @@ def init_app(app: Flask) -> None:
         click.echo(f"demo data seeded; every demo login uses the password {DEMO_PASSWORD!r}:")
         for email, role in logins:
             click.echo(f"  {role:<11} {email}")
+
+
+def _log_size():
+    from sqlalchemy import select
+
+    from models import LogState
+
+    return select(LogState.size).where(LogState.id == 1)
 
 
 def _count_lines(file: Path, content: bytes) -> int:

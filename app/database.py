@@ -28,8 +28,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over, as the
-        # SQLAlchemy docs recommend, so tests can nest a savepoint per test and writers lock early.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # SQLAlchemy docs recommend. IMMEDIATE takes the write lock up front: a transaction that read
+        # first and wrote later could otherwise fail when another writer got in between (the log,
+        # label numbers), and the busy timeout makes the second writer wait instead.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -56,14 +58,21 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = app.config.get("DATABASE_ENGINE") or make_engine(app.config["DATABASE_URL"])
         self.engine = engine
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        # Given to every session: services that sign find the notary in session.info.
+        self.session_info = {"notary": app.extensions["notary"]}
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False, info=self.session_info)
         app.extensions["database"] = self
         app.after_request(self._commit_at_the_edge)
         app.teardown_appcontext(self._close)
 
-    def bind(self, sessions: sessionmaker[Session]) -> None:
-        """Use another session factory (the tests bind one to a connection inside a transaction)."""
-        self._sessions = sessions
+    def bind(self, connection) -> None:
+        """Open sessions on ``connection`` instead (the tests run each test inside one transaction)."""
+        self._sessions = sessionmaker(
+            bind=connection,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+            info=self.session_info,
+        )
 
     @property
     def session(self) -> Session:

@@ -8,7 +8,6 @@ explaining it, and the names never change. Validation problems list each broken 
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Flask, Response, json, render_template, request
 from flask_limiter.errors import RateLimitExceeded
@@ -20,9 +19,12 @@ from labels.errors import (
     InvalidInput,
     LabelsError,
     NotFound,
+    PayloadTooLarge,
     PermissionDenied,
 )
+from labels.keyring import SigningUnavailable
 from labels.product_import import ImportRefused
+from labels.validation import flatten_messages, rule_and_message
 
 log = logging.getLogger(__name__)
 
@@ -43,50 +45,9 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "import-refused": (422, "The file has errors; nothing was imported"),
     "rate-limited": (429, "Too many requests"),
     "internal-error": (500, "Internal error"),
+    "signing-unavailable": (503, "The registry cannot sign right now"),
 }
 _BY_STATUS = {status: name for name, (status, _) in reversed(PROBLEMS.items())}
-
-# Marshmallow and webargs say which rule failed only in words; these stable phrases name it.
-_RULES = [
-    (re.compile(r"^Missing data for required field"), "required"),
-    (re.compile(r"^Field may not be null"), "not-null"),
-    (re.compile(r"^Unknown field"), "unknown-field"),
-    (
-        re.compile(r"^Not a valid (integer|number|string|boolean|list|mapping|datetime|date|email|URL)"),
-        "type",
-    ),
-    (re.compile(r"^Invalid (input type|value)"), "type"),
-    (re.compile(r"^(Shorter|Longer) than|^Length must be"), "length"),
-    (re.compile(r"^Must be (greater|less|between)"), "range"),
-    (re.compile(r"^Must be one of"), "one-of"),
-    (re.compile(r"^String does not match expected pattern"), "pattern"),
-    (re.compile(r"^Invalid JSON body"), "json-syntax"),
-]
-
-
-def rule_of(message: str) -> str:
-    for pattern, rule in _RULES:
-        if pattern.search(message):
-            return rule
-    return "invalid"
-
-
-def flatten_messages(messages: object, prefix: str = "") -> list[tuple[str, str]]:
-    """webargs' nested ``{location: {field: [msg]}}`` as ``(dotted field, message)`` pairs."""
-    if isinstance(messages, dict):
-        pairs = []
-        for key, value in messages.items():
-            name = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
-            pairs.extend(flatten_messages(value, name))
-        return pairs
-    if isinstance(messages, list | tuple):
-        pairs = []
-        for item in messages:
-            pairs.extend(
-                flatten_messages(item, prefix) if isinstance(item, dict | list) else [(prefix, str(item))]
-            )
-        return pairs
-    return [(prefix, str(messages))]
 
 
 def problem(name: str, detail: str, status: int | None = None, **extra) -> Response:
@@ -116,14 +77,10 @@ def _http_problem(exc: HTTPException) -> Response:
     if messages:
         errors = []
         for location, fields in messages.items():
-            for field, message in flatten_messages(fields):
+            for field, text in flatten_messages(fields):
+                rule, message = rule_and_message(text)
                 errors.append(
-                    {
-                        "field": field or "body",
-                        "location": location,
-                        "rule": rule_of(message),
-                        "message": message,
-                    }
+                    {"field": field or "body", "location": location, "rule": rule, "message": message}
                 )
         extra["errors"] = errors
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
@@ -182,11 +139,14 @@ def _domain_problem(exc: LabelsError) -> Response:
                 }
             ]
         return problem("conflict", exc.detail, **extra)
+    if isinstance(exc, PayloadTooLarge):
+        issue = {"field": exc.field, "rule": "max-size", "message": exc.detail, "location": _body_location()}
+        return problem("payload-too-large", exc.detail, errors=[issue])
     if isinstance(exc, AuthenticationRequired):
         response = problem("unauthenticated", exc.detail)
         response.headers["WWW-Authenticate"] = 'Bearer realm="ecoreg"'
         return response
-    if isinstance(exc, NotFound | PermissionDenied):
+    if isinstance(exc, NotFound | PermissionDenied | SigningUnavailable):
         return problem(exc.problem, exc.detail)
     return problem("bad-request", exc.detail, 400)
 

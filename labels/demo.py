@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labels.accounts import add_membership, create_user
+from labels.demo_schemes import seed_labels, seed_schemes
 from labels.gs1 import make_gtin
+from labels.notary import notary_of
 from labels.organisations import create_organisation
 from labels.permissions import SYSTEM
 from labels.products import create_product
@@ -297,4 +299,8 @@ def seed(session: Session) -> list[tuple[str, str]]:
                 sector=sector,
                 published=published,
             )
+    session.flush()  # the workflow below reads users and products back by query
+    notary_of(session).generate_keys(session, SYSTEM)  # demo labels are signed like real ones
+    seed_schemes(session, certifier, authority)
+    seed_labels(session)
     return logins

@@ -71,3 +71,28 @@ class AuthenticationRequired(LabelsError):
     """The caller did not prove who they are (no session, or a bad, expired or revoked token)."""
 
     problem = "unauthenticated"
+
+
+class PayloadTooLarge(LabelsError):
+    """An upload is bigger than the registry accepts."""
+
+    problem = "payload-too-large"
+
+    def __init__(self, detail: str, field: str, limit: int):
+        super().__init__(detail)
+        self.field = field
+        self.limit = limit
+
+
+class IllegalTransition(Conflict):
+    """The action is not allowed from the current state; the problem names that state."""
+
+    def __init__(self, action: str, current: str, allowed_from: tuple[str, ...]):
+        super().__init__(
+            f"cannot {action.replace('_', ' ')} in state '{current}'"
+            + (f" (only from {', '.join(allowed_from)})" if allowed_from else ""),
+            field="state",
+            rule="transition",
+        )
+        self.action = action
+        self.current = current

@@ -23,6 +23,10 @@ SCOPES: dict[str, str] = {
     "products:write": "register, edit and import your organisation's products",
     "tokens:write": "list, create and revoke your own API tokens",
     "audit:read": "read the audit trail of your organisations",
+    "schemes:write": "define label kinds, schemes and criteria versions (administrators)",
+    "applications:read": "read your organisation's label applications, or those you review",
+    "applications:write": "create, edit and submit your organisation's applications and upload evidence",
+    "labels:write": "decide applications and suspend, reinstate or withdraw labels (the scheme's certifiers)",
 }
 
 #: Which organisation kinds a role may be held in.
@@ -157,3 +161,41 @@ def audit_scope(principal: Principal) -> set[int] | None:
     if principal.is_admin:
         return None
     return principal.organisation_ids()
+
+
+# --- schemes, applications, labels ---------------------------------------------------------------
+
+
+def certifies_for(principal: Principal, certifier_id: int) -> bool:
+    """Whether the principal decides for the certification body ``certifier_id``."""
+    return principal.is_admin or certifier_id in principal.organisation_ids("certifier", "admin")
+
+
+def require_scheme_editor(principal: Principal, certifier_id: int | None = None) -> None:
+    """Administrators define schemes; a scheme's own certifiers may publish new criteria versions."""
+    require_scope(principal, "schemes:write")
+    if principal.is_admin or (certifier_id is not None and certifies_for(principal, certifier_id)):
+        return
+    raise PermissionDenied("only administrators (or the scheme's certifiers, for criteria) may do this")
+
+
+def require_applicant(principal: Principal, applicant_id: int) -> None:
+    """Only members of the applicant decide about its drafts: not certifiers, not administrators."""
+    require_scope(principal, "applications:write")
+    if applicant_id not in principal.organisation_ids("enterprise"):
+        raise PermissionDenied("only members of the applying enterprise may do this")
+
+
+def can_see_application(principal: Principal, applicant_id: int, certifier_id: int, state: str) -> bool:
+    """The applicant's members always; the scheme's certifiers once it has been submitted."""
+    if not principal.is_authenticated or not principal.has_scope("applications:read"):
+        return False
+    if principal.member_of(applicant_id):
+        return True
+    return state != "draft" and certifies_for(principal, certifier_id)
+
+
+def require_certifier_of(principal: Principal, certifier_id: int) -> None:
+    require_scope(principal, "labels:write")
+    if not certifies_for(principal, certifier_id):
+        raise PermissionDenied("only certifiers of this scheme may decide")

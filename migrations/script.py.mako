@@ -8,7 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-import models.base  # noqa: F401 - autogenerate refers to models.base.UTCDateTime
+import models.base  # autogenerate refers to models.base.UTCDateTime
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

@@ -1,12 +1,48 @@
 """SQLAlchemy 2.x declarative models: tables and relationships only, no Flask, no business rules."""
 
+from models.application import APPLICATION_STATES, Application, ApplicationEvent, Evidence
 from models.audit import AuditEntry
 from models.base import Base, UTCDateTime, utcnow
+from models.label import LABEL_STATUSES, Label, LabelEvent, NumberCounter
+from models.ledger import (
+    KEY_PURPOSES,
+    STATUS_PURPOSES,
+    LogCheckpoint,
+    LogNode,
+    LogState,
+    SignedRecord,
+    SigningKey,
+    StatusList,
+)
 from models.organisation import ORGANISATION_KINDS, ROLES, Membership, Organisation
 from models.product import Product
+from models.scheme import COMPARATORS, CRITERION_KINDS, ISO_TYPES, CriteriaSet, Criterion, LabelKind, Scheme
 from models.user import ApiToken, User
 
 __all__ = [
+    "KEY_PURPOSES",
+    "STATUS_PURPOSES",
+    "LogCheckpoint",
+    "LogNode",
+    "LogState",
+    "SignedRecord",
+    "SigningKey",
+    "StatusList",
+    "APPLICATION_STATES",
+    "COMPARATORS",
+    "CRITERION_KINDS",
+    "ISO_TYPES",
+    "LABEL_STATUSES",
+    "Application",
+    "ApplicationEvent",
+    "CriteriaSet",
+    "Criterion",
+    "Evidence",
+    "Label",
+    "LabelEvent",
+    "LabelKind",
+    "NumberCounter",
+    "Scheme",
     "ORGANISATION_KINDS",
     "ROLES",
     "ApiToken",

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from app.database import db, make_engine
+from labels.permissions import SYSTEM
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TESTDATA = ROOT.parent / "shared" / "testdata"
@@ -46,6 +46,11 @@ def app(tmp_path_factory):
         from flask_migrate import upgrade
 
         upgrade(directory=str(ROOT / "migrations"))
+        # Keys are made once for the whole run (decrypting one is slow by design), outside every
+        # test's transaction, like the keys an operator generates once at installation.
+        with db.new_session() as keys_session:
+            application.extensions["notary"].generate_keys(keys_session, SYSTEM)
+            keys_session.commit()
     yield application
     db.engine.dispose()
 
@@ -54,7 +59,7 @@ def app(tmp_path_factory):
 def connection(app):
     with db.engine.connect() as conn:
         transaction = conn.begin()
-        db.bind(sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"))
+        db.bind(conn)
         yield conn
         if transaction.is_active:
             transaction.rollback()

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from app.api import audit, organisations, products, tokens, users
+from app.api import applications, audit, labels, organisations, products, schemes, tokens, trust, users
 from app.auth import api_principal
 from app.extensions import Api, _has_valid_token, csrf, limiter
 from labels.errors import FieldIssue, InvalidInput
 from labels.permissions import require_authenticated
 
-BLUEPRINTS = (organisations.blp, users.blp, tokens.blp, products.blp, audit.blp)
+BLUEPRINTS = (
+    organisations.blp,
+    users.blp,
+    tokens.blp,
+    products.blp,
+    schemes.blp,
+    applications.blp,
+    labels.blp,
+    trust.blp,
+    audit.blp,
+)
 
 
 def _authenticate_first() -> None:
@@ -68,3 +78,4 @@ def init_app(app: Flask) -> None:
     api.spec.options["security"] = [{}, {"bearerAuth": []}]
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    app.register_blueprint(trust.public)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from app.web import pages, portal
+from app.auth import web_principal
+from app.web import catalogue, certification, pages, portal
 from labels.reference import DISTRICTS, SECTORS, name_of
 
 
@@ -20,9 +21,15 @@ def init_app(app: Flask) -> None:
         return {
             "sector_name": lambda code: name_of(SECTORS, code, locale),
             "district_name": lambda code: name_of(DISTRICTS, code, locale),
+            "localised": lambda vi, en: en if locale == "en" and en else vi,
         }
 
     app.register_blueprint(portal.bp)
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(certification.bp)
+
+    app.jinja_env.globals["web_principal"] = web_principal
+    app.jinja_env.filters["combine_page"] = lambda query, page: {**query, "page": page}
 
     @app.get("/api/docs/static/<path:filename>")
     def swagger_ui_asset(filename: str):

@@ -54,7 +54,6 @@ def login():
         else:
             login_user(SessionUser(user))
             session["lang"] = session.get("lang") or user.locale
-            db.session.commit()  # records last_login_at; the edge commit would too, but before the redirect
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400

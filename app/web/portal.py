@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from app.auth import web_principal
 from app.database import db
 from app.web.forms import ProductImportForm
-from labels import audit, products
+from labels import applications, audit, catalogue, products, schemes, workflow
 from labels.errors import InvalidInput
 from labels.product_import import ImportRefused, import_products
-from models import AuditEntry, Organisation, Product, User
+from models import APPLICATION_STATES, AuditEntry, Label, Organisation, Product, User
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -68,21 +68,38 @@ def enterprise():
         else:
             flash(_("%(count)d products imported.", count=len(report.created)), "success")
             return redirect(url_for("portal.enterprise"))
-    page = products.list_products(db.session, web_principal(), holder_id=organisation.id, per_page=200)
+    principal = web_principal()
+    page = products.list_products(db.session, principal, holder_id=organisation.id, per_page=200)
+    applied = applications.list_applications(
+        db.session, principal, applicant_id=organisation.id, per_page=200
+    )
+    held = catalogue.list_labels(db.session, holder=organisation.id, per_page=200)
     return render_template(
         "portal/enterprise.html",
         organisation=organisation,
         products=page,
         form=form,
         report_errors=report_errors,
+        applications=applied.items,
+        labels=held.items,
+        effective_status=workflow.effective_status,
     ), status
 
 
 @bp.get("/certifier")
 @login_required
 def certifier():
-    """What a certifier watches: the enterprises and products of the province."""
+    """A certifier's review queue, the labels their body issued, and the enterprises of the province."""
     membership = _membership("certifier")
+    principal = web_principal()
+    state = request.args.get("state") or None
+    if state not in APPLICATION_STATES:
+        state = None
+    kind = request.args.get("kind") or None
+    queue = applications.list_applications(db.session, principal, state=state, kind=kind, per_page=200)
+    issued = db.session.scalars(
+        select(Label).where(Label.issuer_id == membership.organisation_id).order_by(Label.issued_at.desc())
+    ).all()
     enterprises = db.session.scalars(
         select(Organisation).where(Organisation.kind == "enterprise").order_by(Organisation.legal_name)
     ).all()
@@ -90,7 +107,17 @@ def certifier():
         db.session.execute(select(Product.holder_id, func.count()).group_by(Product.holder_id)).all()
     )
     return render_template(
-        "portal/certifier.html", organisation=membership.organisation, enterprises=enterprises, counts=counts
+        "portal/certifier.html",
+        organisation=membership.organisation,
+        queue=queue.items,
+        state=state,
+        kind=kind,
+        kinds=schemes.list_kinds(db.session),
+        issued=issued,
+        enterprises=enterprises,
+        counts=counts,
+        effective_status=workflow.effective_status,
+        states=APPLICATION_STATES,
     )
 
 

@@ -33,13 +33,13 @@ def _write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 
 def _product_count(page) -> int:
     """The number in the "Products (N)" heading of the enterprise portal."""
-    heading = page.locator("h2").filter(has_text=re.compile(r"\(\d+\)\s*$"))
+    heading = page.locator("#products-heading")
     return int(re.search(r"\((\d+)\)\s*$", heading.inner_text()).group(1))
 
 
 def _products(page) -> dict[str, list[str]]:
     """The product table as {GTIN: [GTIN, name, brand, status]}."""
-    rows = page.locator("table.list:not(.errors) tbody tr")
+    rows = page.locator("#products tbody tr")
     table = {}
     for i in range(rows.count()):
         cells = [c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]

@@ -1,9 +1,12 @@
 """Tenancy: every API endpoint x every role x own / other tenant.
 
 The world: two enterprises, A and B, each with a member, a draft (private) and a published product;
-a retailer, a certifier and an administrator. Each case below targets enterprise A's data and says
-which callers may succeed. Everyone else must be refused (401, 403, 404 or 422), must not find A's
-private markers anywhere in the response, and must leave A's data unchanged.
+a retailer, a certifier, a certifier of another certification body and an administrator. A has a
+draft application with evidence (private to A's members), a submitted one with evidence (visible
+to A's members and the scheme's certifiers) and an issued carbon label (public). Each case below
+targets enterprise A's data and says which callers may succeed. Everyone else must be refused
+(401, 403, 404 or 422), must not find A's private markers anywhere in the response, and must leave
+A's data unchanged.
 """
 
 from __future__ import annotations
@@ -16,11 +19,38 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app  # noqa: F401 - imported so a broken app fails here, not obscurely
+from labels.applications import add_evidence
+from labels.evidence import FileSystemEvidenceStore
 from labels.gs1 import make_gtin
-from models import ApiToken, Organisation, Product
-from tests.helpers import PASSWORD, bearer, make_org, make_product, make_token, make_user
+from models import (
+    ApiToken,
+    Application,
+    CriteriaSet,
+    Evidence,
+    Label,
+    LabelKind,
+    Organisation,
+    Product,
+    Scheme,
+)
+from tests.helpers import (
+    CRITERIA,
+    PASSWORD,
+    bearer,
+    evidence_dir,
+    good_claims,
+    make_application,
+    make_label,
+    make_org,
+    make_product,
+    make_scheme,
+    make_token,
+    make_user,
+    principal,
+)
 
-ROLES = ("anonymous", "member_a", "member_b", "retailer", "certifier", "admin")
+ROLES = ("anonymous", "member_a", "member_b", "retailer", "certifier", "other_certifier", "admin")
+PDF = b"%PDF-1.7\n"
 
 
 @dataclass
@@ -32,18 +62,52 @@ class World:
     tokens: dict[str, str | None]
     user_ids: dict[str, int]
     token_ids: dict[str, int] = field(default_factory=dict)
+    certifier: Organisation | None = None
+    scheme: Scheme | None = None
+    draft_application: Application | None = None
+    submitted_application: Application | None = None
+    draft_evidence: Evidence | None = None
+    submitted_evidence: Evidence | None = None
+    label: Label | None = None
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
-        return [self.draft_a.gtin, self.draft_a.name_vi, f"user-a-{self.a.id}@"]
+        return [
+            self.draft_a.gtin,
+            self.draft_a.name_vi,
+            f"user-a-{self.a.id}@",
+            draft_secret(self.a),
+            evidence_secret(self.a),
+        ]
+
+
+def draft_secret(a: Organisation) -> str:
+    """Written in A's draft application's claims."""
+    return f"Kiểm định nội bộ bí mật A-{a.id}"
+
+
+def evidence_secret(a: Organisation) -> str:
+    """Written in the evidence file of A's draft application."""
+    return f"evidence-secret-A-{a.id}"
+
+
+def draft_claims(w: World) -> dict:
+    return good_claims("carbon") | {"assurance_provider": draft_secret(w.a)}
+
+
+@pytest.fixture(autouse=True)
+def evidence_store(app, tmp_path):
+    with evidence_dir(app, tmp_path / "evidence") as path:
+        yield FileSystemEvidenceStore(path)
 
 
 @pytest.fixture
-def world(session) -> World:
+def world(app, session, evidence_store) -> World:
     a = make_org(session, "enterprise", sector="food")
     b = make_org(session, "enterprise", sector="food")
-    retailer, certifier, authority = (
+    retailer, certifier, other_body, authority = (
         make_org(session, "retailer"),
+        make_org(session, "certifier"),
         make_org(session, "certifier"),
         make_org(session, "authority"),
     )
@@ -52,6 +116,7 @@ def world(session) -> World:
         "member_b": make_user(session, b, "enterprise"),
         "retailer": make_user(session, retailer, "retailer"),
         "certifier": make_user(session, certifier, "certifier"),
+        "other_certifier": make_user(session, other_body, "certifier"),
         "admin": make_user(session, authority, "admin"),
     }
     tokens = {role: make_token(session, user) for role, user in users.items()} | {"anonymous": None}
@@ -62,7 +127,27 @@ def world(session) -> World:
         role: session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id))
         for role, user in users.items()
     }
-    return World(a, b, draft, published, tokens, {r: u.id for r, u in users.items()}, token_ids)
+    world = World(a, b, draft, published, tokens, {r: u.id for r, u in users.items()}, token_ids)
+    world.certifier = certifier
+    world.scheme = make_scheme(session, certifier, "carbon")
+    member_a = users["member_a"]
+    world.draft_application = make_application(session, member_a, world.scheme, [draft], draft_claims(world))
+    world.submitted_application = make_application(
+        session, member_a, world.scheme, [published], until="submitted"
+    )
+
+    def evidence(application, content):
+        limit = app.config["EVIDENCE_MAX_BYTES"]
+        found = add_evidence(
+            session, principal(member_a), application.id, "r.pdf", content, evidence_store, limit
+        )
+        session.flush()
+        return found
+
+    world.draft_evidence = evidence(world.draft_application, PDF + evidence_secret(a).encode())
+    world.submitted_evidence = evidence(world.submitted_application, PDF + b"submitted evidence")
+    world.label = make_label(session, member_a, world.scheme, [published], users["certifier"])
+    return world
 
 
 @dataclass(frozen=True)
@@ -72,7 +157,7 @@ class Case:
     path: object  # callable(world) -> str
     allowed: frozenset[str]
     body: object = None  # callable(world) -> dict | None
-    files: bool = False
+    files: object = None  # callable(world) -> multipart form data
     #: for lists open to all: the roles that may see A's private markers in the answer
     sees_private: frozenset[str] | None = None
 
@@ -119,7 +204,7 @@ CASES = [
         "/api/v1/products",
         lambda w: f"/api/v1/products?holder_id={w.a.id}&per_page=200",
         EVERYONE,
-        sees_private=_all("member_a", "certifier", "admin"),
+        sees_private=_all("member_a", "certifier", "other_certifier", "admin"),
     ),
     Case(
         "POST",
@@ -133,12 +218,18 @@ CASES = [
             "holder_id": w.a.id,
         },
     ),
-    Case("POST", "/api/v1/products/import", lambda w: "/api/v1/products/import", A_SIDE, files=True),
+    Case(
+        "POST",
+        "/api/v1/products/import",
+        lambda w: "/api/v1/products/import",
+        A_SIDE,
+        files=lambda w: _import_file(w),
+    ),
     Case(
         "GET",
         "/api/v1/products/<string:gtin>",
         lambda w: f"/api/v1/products/{w.draft_a.gtin}",
-        _all("member_a", "certifier", "admin"),
+        _all("member_a", "certifier", "other_certifier", "admin"),
     ),
     Case(
         "PATCH",
@@ -182,6 +273,191 @@ CASES = [
         body=lambda w: {"name": "mine", "scopes": ["products:read"]},
     ),
     Case("GET", "/api/v1/audit", lambda w: "/api/v1/audit?per_page=200", AUTHENTICATED, sees_private=A_SIDE),
+    # Label kinds and schemes: public to read; administrators define them, a scheme's certifiers
+    # publish its new criteria versions.
+    Case("GET", "/api/v1/label-kinds", lambda w: "/api/v1/label-kinds", EVERYONE, sees_private=frozenset()),
+    Case(
+        "POST",
+        "/api/v1/label-kinds",
+        lambda w: "/api/v1/label-kinds",
+        _all("admin"),
+        body=lambda w: {
+            "code": "green-building",
+            "number_prefix": "BLD",
+            "name_vi": "Xanh",
+            "name_en": "Green",
+        },
+    ),
+    Case("GET", "/api/v1/schemes", lambda w: "/api/v1/schemes", EVERYONE, sees_private=frozenset()),
+    Case(
+        "POST",
+        "/api/v1/schemes",
+        lambda w: "/api/v1/schemes",
+        _all("admin"),
+        body=lambda w: {
+            "code": "T-NEW",
+            "kind_code": "green",
+            "iso_type": "I",
+            "name_vi": "Mới",
+            "name_en": "New",
+            "certifier_id": w.certifier.id,
+            "criteria": CRITERIA["green"],
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/schemes/<string:code>",
+        lambda w: f"/api/v1/schemes/{w.scheme.code}",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "POST",
+        "/api/v1/schemes/<string:code>/criteria",
+        lambda w: f"/api/v1/schemes/{w.scheme.code}/criteria",
+        _all("certifier", "admin"),
+        body=lambda w: {"criteria": CRITERIA["carbon"]},
+    ),
+    # Applications: a draft and its evidence are A's alone; once submitted, the scheme's
+    # certifiers (and administrators) see them too. Only A's members act for A.
+    Case(
+        "GET",
+        "/api/v1/applications",
+        lambda w: "/api/v1/applications?per_page=200",
+        AUTHENTICATED,
+        sees_private=_all("member_a"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/applications",
+        lambda w: "/api/v1/applications",
+        _all("member_a"),
+        body=lambda w: {"applicant_id": w.a.id, "scheme": w.scheme.code, "gtins": [w.published_a.gtin]},
+    ),
+    Case(
+        "GET",
+        "/api/v1/applications/<int:application_id>",
+        lambda w: f"/api/v1/applications/{w.draft_application.id}",
+        _all("member_a"),
+    ),
+    Case(
+        "GET",
+        "/api/v1/applications/<int:application_id>",
+        lambda w: f"/api/v1/applications/{w.submitted_application.id}",
+        _all("member_a", "certifier", "admin"),
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/applications/<int:application_id>",
+        lambda w: f"/api/v1/applications/{w.draft_application.id}",
+        _all("member_a"),
+        body=lambda w: {"claims": draft_claims(w) | {"primary_data_share": 70}},
+    ),
+    Case(
+        "POST",
+        "/api/v1/applications/<int:application_id>/evidence",
+        lambda w: f"/api/v1/applications/{w.draft_application.id}/evidence",
+        _all("member_a"),
+        files=lambda w: {"file": (io.BytesIO(PDF + b"more"), "more.pdf")},
+    ),
+    Case(
+        "GET",
+        "/api/v1/applications/<int:application_id>/evidence/<int:evidence_id>",
+        lambda w: f"/api/v1/applications/{w.draft_application.id}/evidence/{w.draft_evidence.id}",
+        _all("member_a"),
+    ),
+    Case(
+        "GET",
+        "/api/v1/applications/<int:application_id>/evidence/<int:evidence_id>",
+        lambda w: f"/api/v1/applications/{w.submitted_application.id}/evidence/{w.submitted_evidence.id}",
+        _all("member_a", "certifier", "admin"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/applications/<int:application_id>/transitions",
+        lambda w: f"/api/v1/applications/{w.draft_application.id}/transitions",
+        _all("member_a"),
+        body=lambda w: {"action": "submit"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/applications/<int:application_id>/transitions",
+        lambda w: f"/api/v1/applications/{w.submitted_application.id}/transitions",
+        _all("certifier", "admin"),
+        body=lambda w: {"action": "start_review"},
+    ),
+    # Issued labels are public; the issuing body's certifiers change their status, A renews them.
+    Case(
+        "GET",
+        "/api/v1/labels",
+        lambda w: f"/api/v1/labels?holder={w.a.id}",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/labels/<string:label_number>",
+        lambda w: f"/api/v1/labels/{w.label.label_number}",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/labels/<string:label_number>/pact",
+        lambda w: f"/api/v1/labels/{w.label.label_number}/pact",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "POST",
+        "/api/v1/labels/<string:label_number>/renewal",
+        lambda w: f"/api/v1/labels/{w.label.label_number}/renewal",
+        _all("member_a"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/labels/<string:label_number>/transitions",
+        lambda w: f"/api/v1/labels/{w.label.label_number}/transitions",
+        _all("certifier", "admin"),
+        body=lambda w: {"action": "suspend", "reason": "market surveillance"},
+    ),
+    # The trust endpoints are public: anyone verifies, no one learns anything private.
+    Case(
+        "GET",
+        "/api/v1/labels/<string:label_number>/credential",
+        lambda w: f"/api/v1/labels/{w.label.label_number}/credential",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/log/checkpoint",
+        lambda w: "/api/v1/log/checkpoint",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/log/entries/<int:index>",
+        lambda w: "/api/v1/log/entries/0",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/log/proof/inclusion",
+        lambda w: f"/api/v1/log/proof/inclusion?label={w.label.label_number}",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/log/proof/consistency",
+        lambda w: "/api/v1/log/proof/consistency?first=1&second=1",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case("GET", "/api/v1/trust-bundle", lambda w: "/api/v1/trust-bundle", EVERYONE, sees_private=frozenset()),
     # Last: revoking A's token would lock member_a out of the cases after it.
     Case(
         "DELETE",
@@ -207,14 +483,37 @@ def _snapshot(session, world: World) -> tuple:
     count = len(session.scalars(select(Product.id).where(Product.holder_id == world.a.id)).all())
     token = session.get(ApiToken, world.token_ids["member_a"])
     members = len(session.get(Organisation, world.b.id).memberships)
-    return (a.address, draft.name_en, published.published, count, token.revoked_at, members)
+    applications = [
+        (x.id, x.state, x.claims, [p.gtin for p in x.products], len(x.evidence))
+        for x in session.scalars(
+            select(Application).where(Application.applicant_id == world.a.id).order_by(Application.id)
+        )
+    ]
+    label = session.get(Label, world.label.id)
+    criteria_versions = len(
+        session.scalars(select(CriteriaSet.id).where(CriteriaSet.scheme_id == world.scheme.id)).all()
+    )
+    kinds, schemes = (len(session.scalars(select(model)).all()) for model in (LabelKind, Scheme))
+    return (
+        a.address,
+        draft.name_en,
+        published.published,
+        count,
+        token.revoked_at,
+        members,
+        applications,
+        (label.status, len(label.events)),
+        criteria_versions,
+        kinds,
+        schemes,
+    )
 
 
 def _call(client, case: Case, world: World, role: str):
     headers = bearer(world.tokens[role]) if world.tokens[role] else {}
     kwargs = {"headers": headers}
     if case.files:
-        kwargs["data"] = _import_file(world)
+        kwargs["data"] = case.files(world)
     elif case.body:
         kwargs["json"] = case.body(world)
     return client.open(case.path(world), method=case.method, **kwargs)

@@ -1,0 +1,11 @@
+"""The evidence store the app uses: files under ``EVIDENCE_DIR`` (``instance/evidence`` by default)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from labels.evidence import FileSystemEvidenceStore
+
+
+def evidence_store() -> FileSystemEvidenceStore:
+    return FileSystemEvidenceStore(current_app.config["EVIDENCE_DIR"])

@@ -1,0 +1,235 @@
+"""``ecoreg audit``: re-verify everything the registry has signed and the log built from it.
+
+Nothing stored is trusted: every signed record's signature is checked against the published keys,
+every stored tree node is recomputed from the records, every checkpoint's signature and root are
+checked, and each label row and status list is compared with what was signed. Each discrepancy
+names the table, the row and what differs. Records are streamed in batches, so memory stays flat
+however long the log is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from labels import merkle
+from labels.checkpoint import NoteError, open_note, parse_checkpoint, parse_verifier_key, verifier_key
+from labels.credentials import LABEL_CREDENTIAL, STATUS_BITS
+from labels.notary import notary_of, timestamp
+from labels.signing import verify_proof
+from labels.signing_errors import SignatureError
+from labels.statuslist import LIST_BITS, decode_list, get_bit
+from models import Label, LogCheckpoint, LogNode, LogState, SignedRecord, SigningKey, StatusList
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: str
+    row: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row}: {self.problem}"
+
+
+@dataclass
+class AuditReport:
+    records: int = 0
+    checkpoints: int = 0
+    labels: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def audit(session: Session, progress=None) -> AuditReport:
+    report = AuditReport()
+    keys = {k.id: k for k in session.scalars(select(SigningKey))}
+    notary = notary_of(session)
+    by_method = {notary.verification_method(k.kid): k for k in keys.values()}
+    roots = _check_records_and_tree(session, report, keys, by_method, progress)
+    _check_checkpoints(session, report, keys, roots, notary.origin)
+    _check_labels(session, report, by_method)
+    _check_status_lists(session, report, by_method)
+    return report
+
+
+def _resolver(by_method):
+    def resolve(method: str) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(by_method[method].public_key)
+
+    return resolve
+
+
+def _stored_nodes(session: Session, first: int, last: int) -> dict[tuple[int, int], bytes]:
+    """The stored nodes whose leaves lie in [first, last]: one range per level."""
+    ranges, level = [], 0
+    while (last + 1) >> level:
+        ranges.append(
+            and_(LogNode.level == level, LogNode.index.between(first >> level, (last + 1 >> level) - 1))
+        )
+        level += 1
+    rows = session.execute(select(LogNode.level, LogNode.index, LogNode.hash).where(or_(*ranges)))
+    return {(lv, ix): digest for lv, ix, digest in rows}
+
+
+def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[int, bytes]:
+    """Verify records in leaf order, rebuild the tree, compare every stored node; roots at each checkpoint."""
+    wanted_sizes = set(session.scalars(select(LogCheckpoint.tree_size)))
+    size = session.scalar(select(LogState.size).where(LogState.id == 1)) or 0
+    wanted_sizes.add(size)
+    latest: dict[int, bytes] = {}
+    roots: dict[int, bytes] = {}
+    resolve = _resolver(by_method)
+    expected_index = 0
+    for start in range(0, max(size, 1), BATCH):
+        records = session.scalars(
+            select(SignedRecord)
+            .where(SignedRecord.leaf_index.between(start, start + BATCH - 1))
+            .order_by(SignedRecord.leaf_index)
+        ).all()
+        if not records:
+            break
+        stored = _stored_nodes(session, start, records[-1].leaf_index)
+        for record in records:
+            where = f"leaf {record.leaf_index} ({record.record_type} {record.subject})"
+            if record.leaf_index != expected_index:
+                report.findings.append(
+                    Finding("signed_records", where, f"expected leaf {expected_index}: a gap")
+                )
+                expected_index = record.leaf_index
+            digest = merkle.leaf_hash(record.canonical)
+            if digest != record.leaf_hash:
+                report.findings.append(Finding("signed_records", where, "stored leaf hash is not the data's"))
+            _check_signature(
+                report,
+                "signed_records",
+                where,
+                record.canonical,
+                resolve,
+                keys.get(record.key_id),
+                record.created_at,
+            )
+            for node, value in merkle.appended_nodes(record.leaf_index, digest, lambda lv, ix: latest[lv]):
+                latest[node[0]] = value
+                if stored.get(node) != value:
+                    report.findings.append(
+                        Finding(
+                            "log_nodes",
+                            f"level {node[0]} index {node[1]}",
+                            "stored hash differs from the one recomputed from the records",
+                        )
+                    )
+            expected_index += 1
+            report.records += 1
+            if expected_index in wanted_sizes:
+                bits = [lv for lv in range(expected_index.bit_length()) if expected_index >> lv & 1]
+                roots[expected_index] = merkle.root_from(
+                    expected_index, {(lv, (expected_index >> lv) - 1): latest[lv] for lv in bits}
+                )
+        if progress:
+            progress(len(records))
+    if expected_index != size:
+        report.findings.append(Finding("log_state", "1", f"size {size}, but {expected_index} records"))
+    return roots
+
+
+def _check_signature(report, table, where, canonical: bytes, resolve, key: SigningKey | None, at) -> None:
+    try:
+        verify_proof(json.loads(canonical), resolve)
+    except (SignatureError, KeyError, ValueError) as exc:
+        report.findings.append(Finding(table, where, f"signature does not verify ({type(exc).__name__})"))
+        return
+    if key is not None and (key.activated_at > at or (key.retired_at and key.retired_at <= at)):
+        report.findings.append(Finding(table, where, f"signed by {key.kid} outside its validity"))
+
+
+def _check_checkpoints(session, report, keys, roots, origin) -> None:
+    verifiers = [
+        parse_verifier_key(verifier_key(origin, Ed25519PublicKey.from_public_bytes(k.public_key)))
+        for k in keys.values()
+        if k.purpose == "log"
+    ]
+    for checkpoint in session.scalars(select(LogCheckpoint).order_by(LogCheckpoint.tree_size)):
+        report.checkpoints += 1
+        where = f"tree size {checkpoint.tree_size}"
+        try:
+            body = parse_checkpoint(open_note(checkpoint.note, verifiers))
+        except NoteError as exc:
+            report.findings.append(
+                Finding("log_checkpoints", where, f"note does not verify ({type(exc).__name__})")
+            )
+            continue
+        if body.size != checkpoint.tree_size or body.root != checkpoint.root_hash:
+            report.findings.append(Finding("log_checkpoints", where, "row differs from its signed note"))
+        if roots.get(checkpoint.tree_size) != body.root:
+            report.findings.append(
+                Finding("log_checkpoints", where, "signed root differs from the recomputed one")
+            )
+
+
+def _check_labels(session, report, by_method) -> None:
+    credentials = dict(
+        session.execute(
+            select(SignedRecord.subject, SignedRecord.canonical).where(
+                SignedRecord.record_type == LABEL_CREDENTIAL
+            )
+        ).all()
+    )
+    for label in session.scalars(select(Label).execution_options(yield_per=500)):
+        report.labels += 1
+        where = f"{label.id} ({label.label_number})"
+        canonical = credentials.get(label.label_number)
+        if canonical is None:
+            report.findings.append(Finding("labels", where, "no signed credential in the log"))
+            continue
+        signed = json.loads(canonical)
+        subject = signed["credentialSubject"]
+        facts = {
+            "label_number": subject.get("labelNumber") == label.label_number,
+            "kind": subject.get("kind") == label.kind_code,
+            "valid_from": signed.get("validFrom") == timestamp(label.valid_from),
+            "valid_until": signed.get("validUntil") == timestamp(label.valid_until),
+            "holder": subject.get("holder", {}).get("taxCode") == label.holder.tax_code,
+            "products": [p["gtin"] for p in subject.get("products", [])] == [p.gtin for p in label.products],
+            "claims": subject.get("claims") == label.claims,
+        }
+        for name, same in facts.items():
+            if not same:
+                report.findings.append(Finding("labels", where, f"{name} differs from the signed credential"))
+
+
+def _check_status_lists(session, report, by_method) -> None:
+    resolve = _resolver(by_method)
+    lists = {(sl.group, sl.purpose): sl for sl in session.scalars(select(StatusList))}
+    for status_list in lists.values():
+        where = status_list.list_id
+        _check_signature(report, "status_lists", where, status_list.credential.encode(), resolve, None, None)
+        try:
+            encoded = json.loads(status_list.credential)["credentialSubject"]["encodedList"]
+            if decode_list(encoded) != status_list.bits:
+                report.findings.append(
+                    Finding("status_lists", where, "stored bits differ from the signed list")
+                )
+        except (KeyError, ValueError, OSError):
+            report.findings.append(Finding("status_lists", where, "signed list cannot be decoded"))
+    for label in session.scalars(select(Label).where(Label.status_index.is_not(None))):
+        group, position = divmod(label.status_index, LIST_BITS)
+        for purpose, wanted in zip(("revocation", "suspension"), STATUS_BITS[label.status], strict=True):
+            found = lists.get((group + 1, purpose))
+            if found is None or get_bit(found.bits, position) != wanted:
+                report.findings.append(
+                    Finding(
+                        "labels",
+                        f"{label.id} ({label.label_number})",
+                        f"status '{label.status}' disagrees with the {purpose} list",
+                    )
+                )

@@ -1,0 +1,96 @@
+"""The registry's notary: signs documents with the active key and writes them into the log.
+
+A :class:`Notary` holds what signing needs from the configuration (public base URL, log origin, key
+passphrase) and caches decrypted keys. The app puts it in ``session.info["notary"]``, so services
+that sign take only a session, like every other service.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.orm import Session
+
+from labels import keyring, tlog
+from labels.canonical import canonical_json
+from labels.keyring import SigningUnavailable, active_key, decrypt_private_key
+from labels.permissions import Principal
+from labels.signing import add_proof
+from models import LogCheckpoint, SignedRecord, SigningKey
+
+ISSUER_NAME = "ecoreg - Sở Công Thương tỉnh Đồng Nai (Đồng Nai Department of Industry and Trade)"
+
+
+def timestamp(instant: datetime) -> str:
+    """An XML Schema dateTimeStamp in UTC, to the second, as credentials carry them."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Notary:
+    def __init__(self, base_url: str, passphrase: str | None, origin: str | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.origin = origin or f"{urlsplit(self.base_url).netloc or 'ecoreg.local'}/log"
+        self._passphrase = passphrase
+        self._keys: dict[str, Ed25519PrivateKey] = {}
+
+    @property
+    def issuer(self) -> dict:
+        return {"id": self.base_url, "name": ISSUER_NAME}
+
+    def verification_method(self, kid: str) -> str:
+        """The key's id: the JWKS URL with the key id as fragment (docs/signing.md says how to resolve)."""
+        return f"{self.base_url}/.well-known/jwks.json#{kid}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def signer(self, session: Session, purpose: str) -> tuple[SigningKey, Ed25519PrivateKey]:
+        key = active_key(session, purpose)
+        if key.kid not in self._keys:
+            # Decrypting runs a slow key-derivation function on purpose; do it once per key.
+            self._keys[key.kid] = decrypt_private_key(key, self._passphrase)
+        return key, self._keys[key.kid]
+
+    def sign(self, session: Session, document: dict, created: datetime) -> tuple[dict, SigningKey]:
+        key, private = self.signer(session, "credential")
+        signed = add_proof(document, private, self.verification_method(key.kid), timestamp(created))
+        return signed, key
+
+    def record(
+        self, session: Session, record_type: str, subject: str, document: dict, created: datetime
+    ) -> dict:
+        """Sign ``document`` and append its canonical bytes to the log; returns the signed document."""
+        signed, key = self.sign(session, document, created)
+        data = canonical_json(signed)
+        index, digest = tlog.append(session, data)
+        session.add(
+            SignedRecord(
+                leaf_index=index,
+                record_type=record_type,
+                subject=subject,
+                canonical=data,
+                leaf_hash=digest,
+                key_id=key.id,
+                created_at=created,
+            )
+        )
+        return signed
+
+    def generate_keys(self, session: Session, actor: Principal) -> list[SigningKey]:
+        return keyring.generate_keys(session, actor, self._passphrase)
+
+    def rotate_key(self, session: Session, actor: Principal, purpose: str) -> SigningKey:
+        return keyring.rotate_key(session, actor, purpose, self._passphrase)
+
+    def checkpoint(self, session: Session) -> LogCheckpoint:
+        key, private = self.signer(session, "log")
+        return tlog.publish_checkpoint(session, self.origin, key, private)
+
+
+def notary_of(session: Session) -> Notary:
+    notary = session.info.get("notary")
+    if notary is None:
+        raise SigningUnavailable("this session has no notary: the registry is not configured to sign")
+    return notary
