@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labels import audit
+from labels.claims import claims_schema
 from labels.errors import Conflict, FieldIssue, InvalidInput, NotFound
 from labels.permissions import Principal, require_scheme_editor
 from models import COMPARATORS, CriteriaSet, Criterion, LabelKind, Organisation, Scheme, utcnow
@@ -59,10 +60,16 @@ def list_kinds(session: Session) -> list[LabelKind]:
     return list(session.scalars(select(LabelKind).order_by(LabelKind.built_in.desc(), LabelKind.code)))
 
 
-def _criteria(specs: list[dict]) -> list[Criterion]:
+def _criteria(specs: list[dict], kind: str) -> list[Criterion]:
     issues, criteria, codes = [], [], set()
+    claim_names = set(claims_schema(kind)().fields) - {"criteria"}
     for position, spec in enumerate(specs):
         where = f"criteria.{position}"
+        if spec.get("claim") and spec["claim"] not in claim_names:
+            # Such a criterion could never be met: no application can state that claim.
+            issues.append(
+                FieldIssue(f"{where}.claim", "one-of", f"a {kind} label has no claim {spec['claim']}")
+            )
         if spec["code"] in codes:
             issues.append(
                 FieldIssue(f"{where}.code", "unique", "criterion codes are unique within a version")
@@ -110,7 +117,7 @@ def create_scheme(session: Session, actor: Principal, *, criteria: list[dict], *
     if session.scalar(select(Scheme.id).where(Scheme.code == fields["code"])) is not None:
         raise Conflict(f"the scheme {fields['code']} exists already", field="code", rule="unique")
     scheme = Scheme(**fields)
-    scheme.criteria_sets.append(CriteriaSet(version=1, criteria=_criteria(criteria)))
+    scheme.criteria_sets.append(CriteriaSet(version=1, criteria=_criteria(criteria, fields["kind_code"])))
     session.add(scheme)
     session.flush()  # the audit entry needs the new id
     audit.record(session, actor, "scheme.create", "scheme", scheme.code, certifier.id)
@@ -124,7 +131,9 @@ def add_criteria_version(
     scheme = get_scheme(session, scheme_code)
     require_scheme_editor(actor, scheme.certifier_id)
     version = CriteriaSet(
-        version=current_criteria(scheme).version + 1, effective_from=utcnow(), criteria=_criteria(criteria)
+        version=current_criteria(scheme).version + 1,
+        effective_from=utcnow(),
+        criteria=_criteria(criteria, scheme.kind_code),
     )
     scheme.criteria_sets.append(version)
     session.flush()  # assigns the version's id

@@ -122,7 +122,8 @@ def _check_criteria(application: Application, override_reason: str | None) -> No
             "required-for-failing-criteria",
             f"mandatory criteria not met: {', '.join(failing)}; approving anyway needs an override reason",
         )
-    application.override_reason = override or None
+    # An override is only an override of something: with nothing failing there is none to record.
+    application.override_reason = (override or None) if failing else None
 
 
 def _record(session, actor, application, action, to_state, reason, now) -> None:
@@ -150,11 +151,10 @@ def _record(session, actor, application, action, to_state, reason, now) -> None:
 
 def issue_label(session: Session, actor: Principal, application: Application, now: datetime) -> Label:
     scheme = application.scheme
+    # A renewal is valid from its issue, like any label: a label is never dated in the future (it
+    # would read active before its period); the old version stays valid until its own end.
     valid_from = now
     replaces = session.get(Label, application.renews_label_id) if application.renews_label_id else None
-    if replaces is not None and replaces.valid_until > now and replaces.status != "withdrawn":
-        # A renewal continues the old label's coverage without overlapping it.
-        valid_from = replaces.valid_until
     label = Label(
         label_number=next_label_number(session, scheme.kind.number_prefix, (now + VIETNAM).year),
         application_id=application.id,

@@ -64,6 +64,7 @@ class Application(Base):
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
+    renews_label: Mapped[Label | None] = relationship(foreign_keys=[renews_label_id])
     label: Mapped[Label | None] = relationship(
         primaryjoin="Label.application_id == Application.id", viewonly=True, uselist=False
     )

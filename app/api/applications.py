@@ -77,7 +77,11 @@ class ApplicationSchema(Schema):
     claims = fields.Dict(
         load_default=dict, metadata={"description": "kind-specific claims; see docs/labels.md"}
     )
-    renews = fields.Function(lambda a: a.renews_label_id, dump_only=True)
+    renews = fields.Function(
+        lambda a: a.renews_label.label_number if a.renews_label else None,
+        dump_only=True,
+        metadata={"description": "the label number this application would renew"},
+    )
     override_reason = fields.String(dump_only=True, allow_none=True)
     criteria_results = fields.Function(
         lambda a: CriterionResultSchema(many=True).dump(applications.criteria_results(a)), dump_only=True

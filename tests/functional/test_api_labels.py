@@ -347,7 +347,7 @@ def test_a_renewal_issues_version_two_continuing_the_old_label(client, session, 
     response = client.post(f"/api/v1/labels/{old.label_number}/renewal", headers=as_(p, "holder"))
     assert response.status_code == 201, response.get_json()
     draft = response.get_json()
-    assert (draft["state"], draft["renews"], draft["scheme"]) == ("draft", old.id, p.scheme.code)
+    assert (draft["state"], draft["renews"], draft["scheme"]) == ("draft", old.label_number, p.scheme.code)
     assert (draft["claims"], draft["gtins"]) == (old.claims, [p.product.gtin])
     url = f"/api/v1/applications/{draft['id']}/transitions"
     assert client.post(url, json={"action": "submit"}, headers=as_(p, "holder")).status_code == 200
@@ -357,7 +357,8 @@ def test_a_renewal_issues_version_two_continuing_the_old_label(client, session, 
     new = client.get(f"/api/v1/labels/{response.get_json()['label_number']}").get_json()
     previous = client.get(f"/api/v1/labels/{old.label_number}").get_json()
     assert (new["version"], new["replaces"]) == (2, old.label_number)
-    assert datetime.fromisoformat(new["valid_from"]) == datetime.fromisoformat(previous["valid_until"])
+    assert datetime.fromisoformat(new["valid_from"]) < datetime.fromisoformat(previous["valid_until"])
+    assert new["status"] == "active"
     assert previous["status"] == "active"
 
     again = client.post(f"/api/v1/labels/{old.label_number}/renewal", headers=as_(p, "holder"))

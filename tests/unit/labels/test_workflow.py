@@ -277,10 +277,42 @@ def test_an_override_reason_is_stored_with_the_approval(session, parties):
     assert (application.state, application.override_reason) == ("approved", "retest pending")
 
 
+def test_an_override_reason_is_not_recorded_when_nothing_fails(session, parties):
+    application = make_application(
+        session,
+        parties["applicant"],
+        parties["scheme"],
+        [parties["product"]],
+        until="under_review",
+        reviewer=parties["reviewer"],
+    )
+    assert not [r for r in criteria_results(application) if r.blocks_approval]
+    transition_application(
+        session, principal(parties["reviewer"]), application.id, "approve", override_reason="just in case"
+    )
+    assert (application.state, application.override_reason) == ("approved", None)
+
+
+def test_a_numeric_criterion_must_name_a_claim_the_kind_has(session, parties):
+    criterion = {
+        "code": "E-9",
+        "kind": "numeric",
+        "text_vi": "x",
+        "text_en": "x",
+        "claim": "stars_count",
+        "comparator": ">=",
+        "threshold": 3,
+        "unit": "stars",
+    }
+    with pytest.raises(InvalidInput) as caught:
+        make_scheme(session, parties["certifier_org"], "energy", criteria=[criterion])
+    assert [(i.field, i.rule) for i in caught.value.issues] == [("criteria.0.claim", "one-of")]
+
+
 # --- renewal -----------------------------------------------------------------------------------
 
 
-def test_a_renewal_of_a_valid_label_starts_where_the_old_one_ends(session, parties, label):
+def test_a_renewal_of_a_valid_label_is_valid_from_its_issue(session, parties, label):
     applicant = principal(parties["applicant"])
     renewal = start_renewal(
         session, applicant, label.label_number, now=label.valid_until - timedelta(days=30)
@@ -288,10 +320,12 @@ def test_a_renewal_of_a_valid_label_starts_where_the_old_one_ends(session, parti
     assert (renewal.state, renewal.renews_label_id) == ("draft", label.id)
     assert renewal.claims == label.claims
     assert [p.gtin for p in renewal.products] == [p.gtin for p in label.products]
-    new = take_through(session, parties, renewal, now=label.valid_until - timedelta(days=10))
+    issued_at = label.valid_until - timedelta(days=10)
+    new = take_through(session, parties, renewal, now=issued_at)
     assert (new.version, new.replaces_id) == (2, label.id)
-    assert new.valid_from == label.valid_until
-    assert new.valid_until == datetime(2032, 3, 15, 10, 30, tzinfo=UTC)
+    assert new.valid_from == issued_at
+    assert new.valid_until == add_months(issued_at, label.scheme.validity_months)
+    assert effective_status(new, issued_at) == "active"
     assert effective_status(label, label.valid_until - MICROSECOND) == "active"
 
 
