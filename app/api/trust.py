@@ -92,6 +92,16 @@ class Checkpoint(MethodView):
         return Response(tlog.latest_checkpoint(db.session).note, mimetype="text/plain")
 
 
+@blp.route("/log/verifier-keys")
+class VerifierKeys(MethodView):
+    @blp.response(200, content_type="text/plain")
+    def get(self):
+        """The log's C2SP verifier key strings, one a line, newest first (to open checkpoint notes)."""
+        return Response(
+            "".join(f"{key}\n" for key in trust.log_verifier_keys(db.session)), mimetype="text/plain"
+        )
+
+
 @blp.route("/log/proof/inclusion")
 class InclusionProof(MethodView):
     @blp.arguments(InclusionQuerySchema, location="query")

@@ -458,6 +458,13 @@ CASES = [
         sees_private=frozenset(),
     ),
     Case("GET", "/api/v1/trust-bundle", lambda w: "/api/v1/trust-bundle", EVERYONE, sees_private=frozenset()),
+    Case(
+        "GET",
+        "/api/v1/log/verifier-keys",
+        lambda w: "/api/v1/log/verifier-keys",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
     # Last: revoking A's token would lock member_a out of the cases after it.
     Case(
         "DELETE",
