@@ -154,20 +154,17 @@ def decide(application_id: int, action: str):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        workflow.transition_application(
+    _attempt(
+        lambda: workflow.transition_application(
             db.session,
             web_principal(),
             application_id,
             action,
             form.reason.data or "",
             form.override_reason.data or None,
-        )
-    except LabelsError as exc:
-        db.session.rollback()
-        flash(exc.detail, "error")
-    else:
-        flash(_("Done: %(action)s.", action=ACTION_NAMES[action]), "success")
+        ),
+        _("Done: %(action)s.", action=ACTION_NAMES[action]),
+    )
     return redirect(url_for("certification.application", application_id=application_id))
 
 
@@ -180,8 +177,8 @@ def upload_evidence(application_id: int):
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("certification.application", application_id=application_id))
     upload = form.file.data
-    try:
-        applications.add_evidence(
+    _attempt(
+        lambda: applications.add_evidence(
             db.session,
             web_principal(),
             application_id,
@@ -190,12 +187,9 @@ def upload_evidence(application_id: int):
             evidence_store(),
             current_app.config["EVIDENCE_MAX_BYTES"],
             request.form.get("criterion_code") or None,
-        )
-    except LabelsError as exc:
-        db.session.rollback()
-        flash(exc.detail, "error")
-    else:
-        flash(_("Evidence uploaded."), "success")
+        ),
+        _("Evidence uploaded."),
+    )
     return redirect(url_for("certification.application", application_id=application_id))
 
 
@@ -218,13 +212,12 @@ def label_decision(label_number: str, action: str):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        workflow.transition_label(db.session, web_principal(), label_number, action, form.reason.data or "")
-    except LabelsError as exc:
-        db.session.rollback()
-        flash(exc.detail, "error")
-    else:
-        flash(_("Done: %(action)s.", action=ACTION_NAMES[action]), "success")
+    _attempt(
+        lambda: workflow.transition_label(
+            db.session, web_principal(), label_number, action, form.reason.data or ""
+        ),
+        _("Done: %(action)s.", action=ACTION_NAMES[action]),
+    )
     return redirect(url_for("catalogue.label", label_number=label_number))
 
 
@@ -234,10 +227,20 @@ def renew(label_number: str):
     """Start renewing a label: a draft prefilled from it."""
     if not DecisionForm().validate_on_submit():
         abort(400)
+    renewal = _attempt(lambda: workflow.start_renewal(db.session, web_principal(), label_number))
+    if renewal is None:
+        return redirect(url_for("catalogue.label", label_number=label_number))
+    return redirect(url_for("certification.application", application_id=renewal.id))
+
+
+def _attempt(change, success: str | None = None):
+    """Run ``change``; on a refusal roll it back and tell the user why (the redirect would be committed)."""
     try:
-        renewal = workflow.start_renewal(db.session, web_principal(), label_number)
+        result = change()
     except LabelsError as exc:
         db.session.rollback()
         flash(exc.detail, "error")
-        return redirect(url_for("catalogue.label", label_number=label_number))
-    return redirect(url_for("certification.application", application_id=renewal.id))
+        return None
+    if success:
+        flash(success, "success")
+    return result
