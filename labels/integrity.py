@@ -87,7 +87,7 @@ def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[
     size = session.scalar(select(LogState.size).where(LogState.id == 1)) or 0
     wanted_sizes.add(size)
     latest: dict[int, bytes] = {}
-    roots: dict[int, bytes] = {}
+    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     resolve = _resolver(by_method)
     expected_index = 0
     for start in range(0, max(size, 1), BATCH):

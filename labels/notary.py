@@ -79,7 +79,11 @@ class Notary:
         return signed
 
     def generate_keys(self, session: Session, actor: Principal) -> list[SigningKey]:
-        return keyring.generate_keys(session, actor, self._passphrase)
+        made = keyring.generate_keys(session, actor, self._passphrase)
+        if any(key.purpose == "log" for key in made):
+            # A first signed checkpoint, of the empty log if need be: verifiers always have one to hold.
+            self.checkpoint(session)
+        return made
 
     def rotate_key(self, session: Session, actor: Principal, purpose: str) -> SigningKey:
         return keyring.rotate_key(session, actor, purpose, self._passphrase)
