@@ -14,12 +14,17 @@ from models.ledger import (
     SigningKey,
     StatusList,
 )
+from models.lot import JOB_STATES, Lot, Serial, SerialJob
 from models.organisation import ORGANISATION_KINDS, ROLES, Membership, Organisation
 from models.product import Product
 from models.scheme import COMPARATORS, CRITERION_KINDS, ISO_TYPES, CriteriaSet, Criterion, LabelKind, Scheme
 from models.user import ApiToken, User
 
 __all__ = [
+    "JOB_STATES",
+    "Lot",
+    "Serial",
+    "SerialJob",
     "KEY_PURPOSES",
     "STATUS_PURPOSES",
     "LogCheckpoint",
