@@ -1,20 +1,46 @@
-"""GS1 identifiers: GTIN normalisation and check digits, company prefixes.
+"""GS1 identifiers: GTIN, GLN and SSCC normalisation and check digits, company prefixes, and the
+character set of alphanumeric AIs (lot and serial numbers).
 
 Framework-free and shared with ``scanner/``. The check digit is the GS1 modulo-10 algorithm
 (GS1 General Specifications, 7.9.1): weights 3 and 1 alternating from the right.
+
+Every refusal is an :class:`InvalidIdentifier` whose ``rule`` a caller can show or map to a problem
+document; the Digital Link and EPC URN parsers raise its two subclasses::
+
+    InvalidIdentifier            rule, message, field (the AI or part that is wrong, when known)
+    +-- InvalidDigitalLink       a GS1 Digital Link URI breaks a rule of the URI syntax standard
+    +-- InvalidEpcUrn            an EPC URN breaks a rule of the EPC Tag Data Standard
 """
 
 from __future__ import annotations
 
+import re
+
 GTIN_LENGTHS = (8, 12, 13, 14)
+GLN_LENGTH = 13
+SSCC_LENGTH = 18
+
+#: GS1 AI encodable character set 82 (General Specifications, figure 7.11-1): what lot numbers,
+#: serial numbers and the other alphanumeric AIs may hold. ``%`` to ``?`` is one ASCII run.
+_CSET82 = re.compile(r"""[!"%-?A-Z_a-z]*""")
 
 
 class InvalidIdentifier(ValueError):
     """The string is not a valid GS1 identifier; ``rule`` names what is wrong."""
 
-    def __init__(self, rule: str, message: str):
+    def __init__(self, rule: str, message: str, field: str | None = None):
         super().__init__(message)
         self.rule = rule
+        self.message = message
+        self.field = field
+
+
+class InvalidDigitalLink(InvalidIdentifier):
+    """A GS1 Digital Link URI is malformed; ``field`` is the AI (``"01"``, ``"21"``) or the URI part."""
+
+
+class InvalidEpcUrn(InvalidIdentifier):
+    """An EPC URN is malformed, or names something that has no EPC URN."""
 
 
 def check_digit(body: str) -> int:
@@ -25,20 +51,61 @@ def check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
+def _checked_key(value: str, name: str, lengths: tuple[int, ...]) -> str:
+    text = value.strip()
+    if not text.isdigit() or not text.isascii():
+        raise InvalidIdentifier("digits", f"a {name} contains digits only")
+    if len(text) not in lengths:
+        counts = ", ".join(str(n) for n in lengths[:-1]) + " or " if len(lengths) > 1 else ""
+        raise InvalidIdentifier("length", f"a {name} has {counts}{lengths[-1]} digits")
+    expected = check_digit(text[:-1])
+    if int(text[-1]) != expected:
+        raise InvalidIdentifier("check-digit", f"the check digit should be {expected}, not {text[-1]}")
+    return text
+
+
 def normalise_gtin(value: str) -> str:
     """GTIN-8/12/13/14 as the 14-digit form, check digit verified.
 
     Raises :class:`InvalidIdentifier` with rule ``digits``, ``length`` or ``check-digit``.
     """
-    text = value.strip()
-    if not text.isdigit() or not text.isascii():
-        raise InvalidIdentifier("digits", "a GTIN contains digits only")
-    if len(text) not in GTIN_LENGTHS:
-        raise InvalidIdentifier("length", "a GTIN has 8, 12, 13 or 14 digits")
-    expected = check_digit(text[:-1])
-    if int(text[-1]) != expected:
-        raise InvalidIdentifier("check-digit", f"the check digit should be {expected}, not {text[-1]}")
-    return text.zfill(14)
+    return _checked_key(value, "GTIN", GTIN_LENGTHS).zfill(14)
+
+
+def normalise_gln(value: str) -> str:
+    """A GLN (Global Location Number, AI 414): 13 digits, check digit verified.
+
+    Raises :class:`InvalidIdentifier` with rule ``digits``, ``length`` or ``check-digit``.
+    """
+    return _checked_key(value, "GLN", (GLN_LENGTH,))
+
+
+def normalise_sscc(value: str) -> str:
+    """An SSCC (Serial Shipping Container Code, AI 00): 18 digits, check digit verified.
+
+    Raises :class:`InvalidIdentifier` with rule ``digits``, ``length`` or ``check-digit``.
+    """
+    return _checked_key(value, "SSCC", (SSCC_LENGTH,))
+
+
+def is_cset82(value: str) -> bool:
+    """Whether every character of ``value`` is in the GS1 AI encodable character set 82."""
+    return _CSET82.fullmatch(value) is not None
+
+
+def check_cset82(value: str, max_length: int = 20, what: str = "value") -> str:
+    """``value`` if it is 1 to ``max_length`` characters of character set 82 (lot and serial: 20).
+
+    Raises :class:`InvalidIdentifier` with rule ``length`` or ``charset``.
+    """
+    if not 1 <= len(value) <= max_length:
+        raise InvalidIdentifier("length", f"a {what} has 1 to {max_length} characters")
+    if not is_cset82(value):
+        bad = next(char for char in value if not is_cset82(char))
+        raise InvalidIdentifier(
+            "charset", f"a {what} may not contain {bad!r} (GS1 AI encodable character set 82)"
+        )
+    return value
 
 
 def is_valid_company_prefix(prefix: str) -> bool:

@@ -1,6 +1,16 @@
 import pytest
 
-from labels.gs1 import InvalidIdentifier, check_digit, gtin_has_prefix, make_gtin, normalise_gtin
+from labels.gs1 import (
+    InvalidIdentifier,
+    check_cset82,
+    check_digit,
+    gtin_has_prefix,
+    is_cset82,
+    make_gtin,
+    normalise_gln,
+    normalise_gtin,
+    normalise_sscc,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +60,88 @@ def test_make_gtin_builds_a_valid_gtin_under_the_prefix():
 def test_make_gtin_refuses_an_item_reference_that_does_not_fit():
     with pytest.raises(InvalidIdentifier):
         make_gtin("89360011", 123456)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("0614141123452", "0614141123452"),  # EPC Tag Data Standard's SGLN example
+        ("8936001100017", "8936001100017"),  # a GLN under a Vietnamese prefix
+        (" 0614141123452\n", "0614141123452"),
+    ],
+)
+def test_glns_are_13_digits_with_a_check_digit(given, expected):
+    assert normalise_gln(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "rule"),
+    [
+        ("0614141123453", "check-digit"),
+        ("614141123452", "length"),  # a GTIN-12 is not a GLN: no zero-padding
+        ("00614141123452", "length"),
+        ("061414112345A", "digits"),
+    ],
+)
+def test_bad_glns_name_the_rule_they_break(given, rule):
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_gln(given)
+    assert caught.value.rule == rule
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "106141412345678908",  # EPC Tag Data Standard's SSCC example
+        "089360011000000017",  # a pallet under a Vietnamese prefix
+    ],
+)
+def test_ssccs_are_18_digits_with_a_check_digit(given):
+    assert normalise_sscc(given) == given
+
+
+@pytest.mark.parametrize(
+    ("given", "rule"),
+    [
+        ("106141412345678907", "check-digit"),
+        ("10614141234567890", "length"),
+        ("1061414123456789080", "length"),
+        ("10614141234567890X", "digits"),
+    ],
+)
+def test_bad_ssccs_name_the_rule_they_break(given, rule):
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_sscc(given)
+    assert caught.value.rule == rule
+
+
+def test_the_check_digit_rule_says_which_digit_was_expected():
+    with pytest.raises(InvalidIdentifier, match="should be 8, not 7"):
+        normalise_sscc("106141412345678907")
+
+
+@pytest.mark.parametrize("value", ["ABC-123", "lot.7/2026", "!\"%&'()*+,-./:;<=>?_", "x" * 20, "Z"])
+def test_character_set_82_accepts_what_lots_and_serials_may_hold(value):
+    assert is_cset82(value)
+    assert check_cset82(value) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        ("LÔ-01", "charset"),  # Vietnamese letters are not in the set
+        ("A B", "charset"),
+        ("A#1", "charset"),
+        ("$5", "charset"),
+        ("", "length"),
+        ("x" * 21, "length"),
+    ],
+)
+def test_character_set_82_refuses_the_rest(value, rule):
+    with pytest.raises(InvalidIdentifier) as caught:
+        check_cset82(value, what="serial")
+    assert caught.value.rule == rule
+
+
+def test_character_set_82_has_exactly_82_characters():
+    assert sum(is_cset82(chr(code)) for code in range(0x110000)) == 82
