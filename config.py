@@ -128,11 +128,15 @@ def key_passphrase(settings: dict) -> str | None:
     path = settings.get("ECOREG_KEY_PASSPHRASE_FILE")
     if path:
         try:
-            return Path(path).read_text(encoding="utf-8").splitlines()[0].strip() or None
-        except (OSError, IndexError):
+            # A file whose first line is blank is as empty as one of no bytes: both are refused.
+            passphrase = Path(path).read_text(encoding="utf-8").splitlines()[0].strip()
+        except (OSError, IndexError, UnicodeDecodeError):
+            passphrase = ""
+        if not passphrase:
             raise ConfigurationError(
-                f"ECOREG_KEY_PASSPHRASE_FILE={path} cannot be read or is empty"
-            ) from None
+                f"ECOREG_KEY_PASSPHRASE_FILE={path} cannot be read (as UTF-8) or its first line is empty"
+            )
+        return passphrase
     return settings.get("ECOREG_KEY_PASSPHRASE") or None
 
 

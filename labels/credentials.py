@@ -47,7 +47,12 @@ def label_credential(notary: Notary, label: Label) -> dict:
         },
         "holder": {"name": label.holder.legal_name, "taxCode": label.holder.tax_code},
         "certifiedBy": {"name": label.issuer.legal_name, "taxCode": label.issuer.tax_code},
-        "products": [{"gtin": p.gtin, "name": p.name_vi, "nameEn": p.name_en} for p in label.products],
+        # By GTIN, as the label's products load from the database: the in-memory list of a label
+        # just issued keeps the order the application named them in, and the audit compares the two.
+        "products": [
+            {"gtin": p.gtin, "name": p.name_vi, "nameEn": p.name_en}
+            for p in sorted(label.products, key=lambda product: product.gtin)
+        ],
         "claims": label.claims,
         "version": label.version,
     }

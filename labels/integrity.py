@@ -90,6 +90,24 @@ def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     resolve = _resolver(by_method)
     expected_index = 0
+
+    def add_leaf(index: int, digest: bytes, stored) -> None:
+        """Fold leaf ``index`` into the rebuilt tree, compare the nodes it completes, note roots."""
+        for node, value in merkle.appended_nodes(index, digest, lambda lv, ix: latest[lv]):
+            latest[node[0]] = value
+            if stored.get(node) != value:
+                report.findings.append(
+                    Finding(
+                        "log_nodes",
+                        f"level {node[0]} index {node[1]}",
+                        "stored hash differs from the one recomputed from the records",
+                    )
+                )
+        count = index + 1
+        if count in wanted_sizes:
+            bits = [lv for lv in range(count.bit_length()) if count >> lv & 1]
+            roots[count] = merkle.root_from(count, {(lv, (count >> lv) - 1): latest[lv] for lv in bits})
+
     for start in range(0, max(size, 1), BATCH):
         records = session.scalars(
             select(SignedRecord)
@@ -98,14 +116,18 @@ def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[
         ).all()
         if not records:
             break
-        stored = _stored_nodes(session, start, records[-1].leaf_index)
+        stored = _stored_nodes(session, min(start, expected_index), records[-1].leaf_index)
         for record in records:
             where = f"leaf {record.leaf_index} ({record.record_type} {record.subject})"
             if record.leaf_index != expected_index:
                 report.findings.append(
                     Finding("signed_records", where, f"expected leaf {expected_index}: a gap")
                 )
-                expected_index = record.leaf_index
+                # Rebuild through the gap from the stored leaf hashes (zeroes where none is left),
+                # so that the rest of the log is still checked rather than the audit giving up.
+                while expected_index < record.leaf_index:
+                    add_leaf(expected_index, stored.get((0, expected_index), bytes(merkle.HASH_SIZE)), stored)
+                    expected_index += 1
             digest = merkle.leaf_hash(record.canonical)
             if digest != record.leaf_hash:
                 report.findings.append(Finding("signed_records", where, "stored leaf hash is not the data's"))
@@ -118,23 +140,9 @@ def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[
                 keys.get(record.key_id),
                 record.created_at,
             )
-            for node, value in merkle.appended_nodes(record.leaf_index, digest, lambda lv, ix: latest[lv]):
-                latest[node[0]] = value
-                if stored.get(node) != value:
-                    report.findings.append(
-                        Finding(
-                            "log_nodes",
-                            f"level {node[0]} index {node[1]}",
-                            "stored hash differs from the one recomputed from the records",
-                        )
-                    )
+            add_leaf(record.leaf_index, digest, stored)
             expected_index += 1
             report.records += 1
-            if expected_index in wanted_sizes:
-                bits = [lv for lv in range(expected_index.bit_length()) if expected_index >> lv & 1]
-                roots[expected_index] = merkle.root_from(
-                    expected_index, {(lv, (expected_index >> lv) - 1): latest[lv] for lv in bits}
-                )
         if progress:
             progress(len(records))
     if expected_index != size:
@@ -191,20 +199,29 @@ def _check_labels(session, report, by_method) -> None:
         if canonical is None:
             report.findings.append(Finding("labels", where, "no signed credential in the log"))
             continue
-        signed = json.loads(canonical)
-        subject = signed["credentialSubject"]
-        facts = {
-            "label_number": subject.get("labelNumber") == label.label_number,
-            "kind": subject.get("kind") == label.kind_code,
-            "valid_from": signed.get("validFrom") == timestamp(label.valid_from),
-            "valid_until": signed.get("validUntil") == timestamp(label.valid_until),
-            "holder": subject.get("holder", {}).get("taxCode") == label.holder.tax_code,
-            "products": [p["gtin"] for p in subject.get("products", [])] == [p.gtin for p in label.products],
-            "claims": subject.get("claims") == label.claims,
-        }
+        try:
+            signed = json.loads(canonical)
+            subject = signed["credentialSubject"]
+            facts = _label_facts(label, signed, subject)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            report.findings.append(Finding("labels", where, "its signed credential cannot be read"))
+            continue
         for name, same in facts.items():
             if not same:
                 report.findings.append(Finding("labels", where, f"{name} differs from the signed credential"))
+
+
+def _label_facts(label: Label, signed: dict, subject: dict) -> dict[str, bool]:
+    """Whether each fact of the label row is the one its credential signed."""
+    return {
+        "label_number": subject.get("labelNumber") == label.label_number,
+        "kind": subject.get("kind") == label.kind_code,
+        "valid_from": signed.get("validFrom") == timestamp(label.valid_from),
+        "valid_until": signed.get("validUntil") == timestamp(label.valid_until),
+        "holder": subject.get("holder", {}).get("taxCode") == label.holder.tax_code,
+        "products": [p["gtin"] for p in subject.get("products", [])] == [p.gtin for p in label.products],
+        "claims": subject.get("claims") == label.claims,
+    }
 
 
 def _check_status_lists(session, report, by_method) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from app.api import applications, audit, labels, organisations, products, schemes, tokens, trust, users
+from app.api import applications, audit, labels, lots, organisations, products, schemes, tokens, trust, users
 from app.auth import api_principal
 from app.extensions import Api, _has_valid_token, csrf, limiter
 from labels.errors import FieldIssue, InvalidInput
@@ -18,6 +18,7 @@ BLUEPRINTS = (
     schemes.blp,
     applications.blp,
     labels.blp,
+    lots.blp,
     trust.blp,
     audit.blp,
 )

@@ -22,6 +22,7 @@ from app import create_app  # noqa: F401 - imported so a broken app fails here, 
 from labels.applications import add_evidence
 from labels.evidence import FileSystemEvidenceStore
 from labels.gs1 import make_gtin
+from labels.lots import create_lot, issue_serials
 from models import (
     ApiToken,
     Application,
@@ -29,9 +30,11 @@ from models import (
     Evidence,
     Label,
     LabelKind,
+    Lot,
     Organisation,
     Product,
     Scheme,
+    Serial,
 )
 from tests.helpers import (
     CRITERIA,
@@ -69,6 +72,8 @@ class World:
     draft_evidence: Evidence | None = None
     submitted_evidence: Evidence | None = None
     label: Label | None = None
+    lot: Lot | None = None
+    serial: str = ""
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
@@ -78,6 +83,7 @@ class World:
             f"user-a-{self.a.id}@",
             draft_secret(self.a),
             evidence_secret(self.a),
+            lot_secret(self.a),
         ]
 
 
@@ -147,7 +153,15 @@ def world(app, session, evidence_store) -> World:
     world.draft_evidence = evidence(world.draft_application, PDF + evidence_secret(a).encode())
     world.submitted_evidence = evidence(world.submitted_application, PDF + b"submitted evidence")
     world.label = make_label(session, member_a, world.scheme, [published], users["certifier"])
+    world.lot = create_lot(session, principal(member_a), published.gtin, lot_secret(a))
+    job = issue_serials(session, principal(member_a), world.lot.id, 1, "tenancy")
+    world.serial = session.scalar(select(Serial.serial).where(Serial.job_id == job.id))
+    session.flush()
     return world
+
+
+def lot_secret(organisation) -> str:
+    return f"LOTA{organisation.id}X"
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,7 @@ class Case:
     allowed: frozenset[str]
     body: object = None  # callable(world) -> dict | None
     files: object = None  # callable(world) -> multipart form data
+    headers: object = None  # callable(world) -> extra request headers
     #: for lists open to all: the roles that may see A's private markers in the answer
     sees_private: frozenset[str] | None = None
 
@@ -167,6 +182,7 @@ def _all(*roles):
 
 
 AUTHENTICATED = _all(*ROLES[1:])
+LOT_READERS = _all("member_a", "certifier", "other_certifier", "admin")
 EVERYONE = frozenset(ROLES)
 A_SIDE = _all("member_a", "admin")
 
@@ -414,6 +430,33 @@ CASES = [
         lambda w: f"/api/v1/labels/{w.label.label_number}/renewal",
         _all("member_a"),
     ),
+    # Lots and serials are the holder's, seen by certifiers too; before the label is suspended below.
+    Case(
+        "POST",
+        "/api/v1/lots",
+        lambda w: "/api/v1/lots",
+        A_SIDE,
+        body=lambda w: {"gtin": w.published_a.gtin, "lot_number": "L2"},
+    ),
+    Case("GET", "/api/v1/lots/<int:lot_id>", lambda w: f"/api/v1/lots/{w.lot.id}", LOT_READERS),
+    Case(
+        "GET", "/api/v1/lots/<int:lot_id>/serials", lambda w: f"/api/v1/lots/{w.lot.id}/serials", LOT_READERS
+    ),
+    Case(
+        "POST",
+        "/api/v1/lots/<int:lot_id>/serials",
+        lambda w: f"/api/v1/lots/{w.lot.id}/serials",
+        A_SIDE,
+        body=lambda w: {"count": 2},
+        headers=lambda w: {"Idempotency-Key": "walk"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/lots/<int:lot_id>/serials/<string:serial>/qr",
+        lambda w: f"/api/v1/lots/{w.lot.id}/serials/{w.serial}/qr",
+        LOT_READERS,
+        sees_private=frozenset(),
+    ),
     Case(
         "POST",
         "/api/v1/labels/<string:label_number>/transitions",
@@ -518,6 +561,8 @@ def _snapshot(session, world: World) -> tuple:
 
 def _call(client, case: Case, world: World, role: str):
     headers = bearer(world.tokens[role]) if world.tokens[role] else {}
+    if case.headers:
+        headers |= case.headers(world)
     kwargs = {"headers": headers}
     if case.files:
         kwargs["data"] = case.files(world)
@@ -532,7 +577,7 @@ def test_every_endpoint_respects_tenancy(client, session, world, role):
     for case in CASES:
         before = _snapshot(session, world)
         response = _call(client, case, world, role)
-        text = response.get_data(as_text=True)
+        text = response.get_data().decode("utf-8", "replace")  # a PNG is bytes, not text
         label = f"{case.method} {case.path(world)} as {role}: {response.status_code}"
         if role in case.allowed:
             if not 200 <= response.status_code < 300:

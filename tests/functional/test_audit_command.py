@@ -1,0 +1,198 @@
+"""``ecoreg audit``: a clean history verifies; each row altered behind the registry's back is named.
+
+Rows are altered with raw SQL on the test's connection, which the command's own session shares, so
+the audit reads exactly what a tamperer left behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import bindparam, select, text
+
+from labels.statuslist import empty_bits
+from labels.workflow import transition_label
+from models import Label, Product, Scheme, SignedRecord, User
+from models.base import UTCDateTime
+from tests.helpers import make_label, make_org, make_product, make_scheme, make_user, principal
+
+
+@dataclass
+class World:
+    scheme: Scheme
+    products: list[Product]
+    holder: User
+    reviewer: User
+
+    def issue(self, session, products=None) -> Label:
+        label = make_label(session, self.holder, self.scheme, products or self.products[:1], self.reviewer)
+        session.flush()
+        return label
+
+    def change(self, session, label: Label, action: str, reason: str = "kiểm tra đột xuất") -> None:
+        transition_label(session, principal(self.reviewer), label.label_number, action, reason)
+        session.flush()
+
+
+@pytest.fixture
+def w(session) -> World:
+    certifier, enterprise = make_org(session, "certifier"), make_org(session, "enterprise")
+    return World(
+        scheme=make_scheme(session, certifier, "green"),
+        products=[make_product(session, enterprise) for _ in range(2)],
+        holder=make_user(session, enterprise, "enterprise"),
+        reviewer=make_user(session, certifier, "certifier"),
+    )
+
+
+def audit(runner):
+    return runner.invoke(args=["audit"])
+
+
+def tampered(runner, *rows: str) -> str:
+    """Run the audit, expect it to fail, and expect each ``rows`` text on a TAMPERED line."""
+    result = audit(runner)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("TAMPERED ")]
+    for row in rows:
+        assert any(row in line for line in lines), f"{row!r} not named in:\n{result.output}"
+    return result.output
+
+
+def where(label: Label) -> str:
+    return f"{label.id} ({label.label_number})"
+
+
+def record_of(session, label: Label) -> SignedRecord:
+    return session.scalar(
+        select(SignedRecord).where(
+            SignedRecord.record_type == "label-credential", SignedRecord.subject == label.label_number
+        )
+    )
+
+
+def test_a_clean_history_verifies(runner, session, w):
+    # Products named out of GTIN order, a suspension and a withdrawal: all of it must still verify.
+    suspended = w.issue(session, sorted(w.products, key=lambda p: p.gtin, reverse=True))
+    withdrawn = w.issue(session)
+    w.change(session, suspended, "suspend")
+    w.change(session, withdrawn, "withdraw", "thu hồi")
+    result = audit(runner)
+    assert result.exit_code == 0, result.output
+    assert "4 records, 5 checkpoints, 2 labels checked" in result.output
+    assert "everything verifies" in result.output
+    assert "TAMPERED" not in result.output
+
+
+def test_a_labels_changed_validity_is_named(runner, session, w):
+    label = w.issue(session)
+    session.execute(
+        text("UPDATE labels SET valid_until = :until WHERE id = :id").bindparams(
+            bindparam("until", type_=UTCDateTime())
+        ),
+        {"until": label.valid_until + timedelta(days=365), "id": label.id},
+    )
+    output = tampered(runner, f"labels {where(label)}: valid_until differs from the signed credential")
+    assert output.count("TAMPERED") == 1
+
+
+def test_one_changed_character_of_a_signed_record_is_named(runner, session, w):
+    label = w.issue(session)
+    record = record_of(session, label)
+    changed = record.canonical.replace(b'"type":"EcoLabel"', b'"type":"EcoLabeL"', 1)
+    assert len(changed) == len(record.canonical) and changed != record.canonical
+    session.execute(
+        text("UPDATE signed_records SET canonical = :data WHERE leaf_index = :index"),
+        {"data": changed, "index": record.leaf_index},
+    )
+    row = f"signed_records leaf {record.leaf_index} (label-credential {label.label_number})"
+    output = tampered(
+        runner, f"{row}: signature does not verify", f"{row}: stored leaf hash is not the data's"
+    )
+    assert "log_nodes level 0 index 0" in output
+
+
+def test_a_signed_record_that_is_no_longer_json_is_named_not_a_crash(runner, session, w):
+    label = w.issue(session)
+    record = record_of(session, label)
+    session.execute(
+        text("UPDATE signed_records SET canonical = :data WHERE leaf_index = :index"),
+        {"data": b"[" + record.canonical[1:], "index": record.leaf_index},
+    )
+    tampered(
+        runner,
+        f"signed_records leaf {record.leaf_index} (label-credential {label.label_number})",
+        f"labels {where(label)}",
+    )
+
+
+def test_a_deleted_signed_record_is_named_as_a_gap(runner, session, w):
+    first, second = w.issue(session), w.issue(session)
+    w.issue(session)
+    session.execute(text("DELETE FROM signed_records WHERE leaf_index = 0"))
+    tampered(
+        runner,
+        f"signed_records leaf 1 (label-credential {second.label_number}): expected leaf 0",
+        f"labels {where(first)}: no signed credential",
+    )
+
+
+def test_a_changed_log_node_is_named(runner, session, w):
+    w.issue(session)
+    w.issue(session)
+    session.execute(
+        text('UPDATE log_nodes SET hash = :hash WHERE level = 1 AND "index" = 0'), {"hash": bytes(32)}
+    )
+    output = tampered(runner, "log_nodes level 1 index 0: stored hash differs")
+    assert output.count("TAMPERED") == 1
+
+
+def test_a_changed_checkpoint_root_is_named(runner, session, w):
+    w.issue(session)
+    w.issue(session)
+    session.execute(
+        text("UPDATE log_checkpoints SET root_hash = :root WHERE tree_size = 1"), {"root": bytes(32)}
+    )
+    output = tampered(runner, "log_checkpoints tree size 1: row differs from its signed note")
+    assert output.count("TAMPERED") == 1
+
+
+def test_cleared_status_list_bits_are_named(runner, session, w):
+    label = w.issue(session)
+    w.change(session, label, "suspend")
+    session.execute(
+        text('UPDATE status_lists SET bits = :bits WHERE purpose = :purpose AND "group" = 1'),
+        {"bits": empty_bits(), "purpose": "suspension"},
+    )
+    tampered(
+        runner,
+        "status_lists suspension-1: stored bits differ from the signed list",
+        f"labels {where(label)}: status 'suspended' disagrees with the suspension list",
+    )
+
+
+@pytest.mark.parametrize(("status", "purpose"), [("suspended", "suspension"), ("withdrawn", "revocation")])
+def test_a_label_status_changed_without_its_lists_is_named(runner, session, w, status, purpose):
+    label = w.issue(session)
+    session.execute(
+        text("UPDATE labels SET status = :status WHERE id = :id"), {"status": status, "id": label.id}
+    )
+    output = tampered(runner, f"labels {where(label)}: status '{status}' disagrees with the {purpose} list")
+    assert output.count("TAMPERED") == 1
+
+
+def test_a_history_across_key_rotations_verifies(runner, session, w):
+    before = w.issue(session)
+    for purpose in ("credential", "log"):
+        result = runner.invoke(args=["keys", "rotate", "--purpose", purpose])
+        assert result.exit_code == 0, result.output
+    w.issue(session)
+    w.change(session, before, "suspend")
+    listed = runner.invoke(args=["keys", "list"]).output.splitlines()
+    assert sorted(line.split()[2] for line in listed) == ["active", "active", "rotated", "rotated"]
+    result = audit(runner)
+    assert result.exit_code == 0, result.output
+    assert "3 records, 4 checkpoints, 2 labels checked" in result.output
