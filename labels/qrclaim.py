@@ -289,6 +289,15 @@ def parse_claim(claim: str) -> tuple[ClaimFields, ClaimSignature]:
     return ClaimFields(tuple(labels), expires, tuple(indexes)), ClaimSignature(match["kid"], value)
 
 
+def split_claim(query: str) -> tuple[str | None, str]:
+    """``(claim, the rest of the query)``: the claim is the query's first ``&``-separated part when it
+    holds no ``=``; otherwise there is no claim (``None``) and the whole query is ``name=value`` pairs."""
+    first, _, rest = query.partition("&")
+    if not first or "=" in first:
+        return None, query
+    return first, rest
+
+
 def parse_uri(text: str) -> tuple[str, str, ClaimFields, ClaimSignature]:
     """``(host, canonical path, fields, signature)`` of a QR code's text.
 
@@ -300,8 +309,8 @@ def parse_uri(text: str) -> tuple[str, str, ClaimFields, ClaimSignature]:
         parts = urlsplit(text.strip()) if isinstance(text, str) else None
     except ValueError:
         parts = None
-    claim = parts.query.split("&")[0] if parts else ""
-    if not claim or "=" in claim:
+    claim, _ = split_claim(parts.query) if parts else (None, "")
+    if claim is None:
         raise NotAClaim("not a Digital Link URI with a claim in its query")
     link = _link(text, NotAClaim)
     if "#" in text:

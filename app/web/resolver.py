@@ -1,0 +1,286 @@
+"""The GS1 Digital Link resolver: ``/01/{gtin}[/22/..][/10/{lot}][/21/{serial}]`` on the registry's host.
+
+It follows the GS1-Conformant Resolver conventions: GET, HEAD and OPTIONS; CORS on every answer; a 400
+problem for bad syntax or a bad check digit (never a 200 for an error); content negotiation (the
+consumer page for browsers, the JSON verdict for ``Accept: application/json``, an RFC 9264 link set for
+``Accept: application/linkset+json`` or ``?linkType=linkset``) and a ``Link`` header to the link set on
+every answer; ``?linkType=gs1:...`` answered with a 307 to that resource; and the resolver description
+at ``/.well-known/gs1resolver``. The verdict itself comes from :mod:`labels.resolver`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, current_app, json, redirect, render_template, request, url_for
+
+from app.database import db
+from app.errors import problem, wants_problem
+from labels.digital_link import parse_digital_link
+from labels.gs1 import InvalidIdentifier
+from labels.qrclaim import split_claim
+from labels.resolver import Resolution, resolve
+from models import utcnow
+
+bp = Blueprint("resolver", __name__)
+
+METHODS = ("GET", "HEAD", "OPTIONS")
+LINKSET = "application/linkset+json"
+GS1 = "https://gs1.org/voc/"
+#: The link types this resolver answers (``gs1:traceability`` and ``gs1:epcis`` once issue 5 lands).
+LINK_TYPES = ("certificationInfo", "sustainabilityInfo", "recyclingInfo", "pip", "defaultLink")
+NOT_YET = ("traceability", "epcis")
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Link, Location"
+    response.vary.add("Accept")
+    return response
+
+
+def _base() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def _raw_path() -> str:
+    """The request path as sent, escapes kept (a lot may hold an escaped ``/``)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        raw = raw.split("?", 1)[0].split("#", 1)[0]
+        if "://" in raw:  # an absolute-form request target
+            raw = "/" + raw.split("://", 1)[1].partition("/")[2]
+        root = request.script_root
+        return raw[len(root) :] if root and raw.startswith(root) else raw
+    return quote(request.path, safe="/")
+
+
+def _normal_link_type(value: str) -> str:
+    return "gs1:" + value[len(GS1) :] if value.startswith(GS1) else value
+
+
+@bp.route("/01/<path:rest>", methods=METHODS)
+def resolve_gtin(rest: str):
+    """Resolve a GTIN, a lot or a serial: the consumer page, the JSON verdict, a link set or a redirect."""
+    if request.method == "OPTIONS":
+        return _options()
+    claim, query = split_claim(request.query_string.decode("utf-8", "replace"))
+    try:
+        link = parse_digital_link(f"https://resolver.invalid{_raw_path()}" + (f"?{query}" if query else ""))
+    except InvalidIdentifier as exc:
+        return _error(
+            400,
+            "bad-request",
+            f"not a valid GS1 Digital Link: {exc.message}",
+            errors=[
+                {"field": exc.field or "path", "rule": exc.rule, "message": exc.message, "location": "path"}
+            ],
+        )
+    resolution = resolve(db.session, link, claim, utcnow())
+    canonical = _base() + link.path()
+    linkset_url = f"{canonical}?linkType=linkset"
+    link_types = [_normal_link_type(value) for name, value in link.other if name == "linkType"]
+    link_type = link_types[0] if link_types else None
+    response = _answer(resolution, canonical, link_type, claim)
+    response.headers["Link"] = f'<{linkset_url}>; rel="linkset"; type="{LINKSET}"'
+    return response
+
+
+def _answer(resolution: Resolution, canonical: str, link_type: str | None, claim: str | None) -> Response:
+    unknown = resolution.product is None
+    if link_type in ("linkset", "all"):
+        return _linkset(resolution, canonical)
+    if link_type is not None:
+        return _redirect(resolution, link_type, claim)
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", LINKSET])
+    if best == LINKSET:
+        return _linkset(resolution, canonical)
+    status = 404 if unknown else 200
+    if best == "application/json":
+        response = current_app.response_class(
+            json.dumps(verdict_json(resolution, canonical), ensure_ascii=False),
+            status=status,
+            mimetype="application/json",
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    html = render_template(
+        "resolver/page.html",
+        r=resolution,
+        canonical=canonical,
+        label_url=lambda label: url_for("catalogue.label", label_number=label.label_number),
+    )
+    response = current_app.response_class(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _options() -> Response:
+    response = current_app.response_class(status=204)
+    response.headers["Allow"] = ", ".join(METHODS)
+    response.headers["Access-Control-Allow-Methods"] = ", ".join(METHODS)
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _error(status: int, name: str, detail: str, **extra) -> Response:
+    if wants_problem():
+        return problem(name, detail, status, **extra)
+    html = render_template("errors/error.html", status=status, title=name, detail=detail)
+    return current_app.response_class(html, status=status, mimetype="text/html")
+
+
+def _label_href(label) -> str:
+    return _base() + url_for("catalogue.label", label_number=label.label_number)
+
+
+def _consumer_page(claim: str | None) -> str:
+    """The consumer page: this request's URI without ``linkType`` (the claim and other parameters kept)."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "linkType" and k != claim]
+    query = "&".join(part for part in (claim or "", urlencode(kept, safe=":")) if part)
+    return _raw_path() + (f"?{query}" if query else "")
+
+
+def _redirect(resolution: Resolution, link_type: str, claim: str | None) -> Response:
+    name = link_type.removeprefix("gs1:")
+    if link_type.startswith("gs1:") and name in NOT_YET:
+        return _error(404, "not-found", "traceability is not available yet for this registry")
+    if not link_type.startswith("gs1:") or name not in LINK_TYPES:
+        return _error(404, "not-found", f"this resolver has no link of type {link_type}")
+    if resolution.product is None:
+        return _error(404, "not-found", "this product is not in the registry")
+    if name in ("pip", "defaultLink"):
+        return redirect(_consumer_page(claim), 307)
+    labels = [item for item in resolution.labels if item.status == "active"]
+    if name == "recyclingInfo":
+        labels = [item for item in resolution.labels if item.label.kind_code == "recycling"]
+        labels.sort(key=lambda item: item.status != "active")
+    if not labels:
+        return _error(
+            404,
+            "not-found",
+            f"this product has no {'recycling' if name == 'recyclingInfo' else 'valid'} label",
+        )
+    return redirect(url_for("catalogue.label", label_number=labels[0].label.label_number), 307)
+
+
+def _target(href: str, title_vi: str, title_en: str) -> dict:
+    return {
+        "href": href,
+        "title": title_vi,
+        "title*": [{"value": title_en, "language": "en"}],
+        "type": "text/html",
+        "hreflang": ["vi", "en"],
+    }
+
+
+def _label_targets(items) -> list[dict]:
+    return [
+        _target(
+            _label_href(item.label),
+            f"{item.label.scheme.name_vi} ({item.label.label_number})",
+            f"{item.label.scheme.name_en} ({item.label.label_number})",
+        )
+        for item in items
+    ]
+
+
+def linkset(resolution: Resolution, canonical: str) -> dict:
+    """The RFC 9264 link set of the identified item (with the GS1 link types as relation types)."""
+    product = resolution.product
+    entry: dict = {"anchor": canonical}
+    page = _target(canonical, product.name_vi, product.name_en or product.name_vi)
+    labels = list(resolution.labels)
+    if labels:
+        entry[GS1 + "certificationInfo"] = _label_targets(labels)
+        entry[GS1 + "sustainabilityInfo"] = _label_targets(labels)
+    recycling = [item for item in labels if item.label.kind_code == "recycling"]
+    if recycling:
+        entry[GS1 + "recyclingInfo"] = _label_targets(recycling)
+    entry[GS1 + "pip"] = [page]
+    entry[GS1 + "defaultLink"] = [page]
+    return {"linkset": [entry]}
+
+
+def _linkset(resolution: Resolution, canonical: str) -> Response:
+    if resolution.product is None:
+        return _error(404, "not-found", "this product is not in the registry")
+    response = current_app.response_class(
+        json.dumps(linkset(resolution, canonical), ensure_ascii=False), mimetype=LINKSET
+    )
+    return response
+
+
+def _instant(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def verdict_json(resolution: Resolution, canonical: str) -> dict:
+    """The JSON verdict: the scanner's word, the sentence in both languages, and the facts behind it."""
+    r = resolution
+    product, holder = r.product, r.holder
+    lot_number, serial = r.link.qualifier("10"), r.serial
+    return {
+        "verdict": r.verdict,
+        "message_vi": r.message_vi,
+        "message_en": r.message_en,
+        "genuine": r.genuine,
+        "uri": canonical,
+        "product": product
+        and {
+            "gtin": product.gtin,
+            "name_vi": product.name_vi,
+            "name_en": product.name_en,
+            "brand": product.brand,
+        },
+        "holder": holder and {"name": holder.legal_name, "tax_code": holder.tax_code},
+        "labels": [
+            {
+                "label_number": item.label.label_number,
+                "kind": item.label.kind_code,
+                "scheme": item.label.scheme.code,
+                "name_vi": item.label.scheme.name_vi,
+                "name_en": item.label.scheme.name_en,
+                "status": item.status,
+                "valid_from": _instant(item.label.valid_from),
+                "valid_until": _instant(item.label.valid_until),
+                "url": _label_href(item.label),
+            }
+            for item in r.labels
+        ],
+        "lot": lot_number
+        and {
+            "lot_number": lot_number,
+            "known": r.lot is not None,
+            "production_date": _instant(r.lot and r.lot.production_date),
+            "expiry_date": _instant(r.lot and r.lot.expiry_date),
+        },
+        "serial": serial and {"serial": serial, "issued": bool(r.serial_found)},
+        "links": {
+            "linkset": f"{canonical}?linkType=linkset",
+            "pip": canonical if product else None,
+            "certificationInfo": [_label_href(item.label) for item in r.labels],
+        },
+    }
+
+
+@bp.route("/.well-known/gs1resolver", methods=("GET", "HEAD"))
+def description():
+    """The resolver description (GS1-Conformant Resolver standard)."""
+    body = {
+        "name": "ecoreg — Đồng Nai eco-label registry resolver",
+        "resolverRoot": _base(),
+        "supportedPrimaryKeys": ["01"],
+        "supportedLinkType": [{"namespace": GS1, "prefix": "gs1:"}],
+        "supportedLinkTypes": [f"gs1:{name}" for name in LINK_TYPES],
+        "linkTypeDefaultCanBeLinkset": True,
+        "linkTypeDefaultCanBeAll": True,
+        "supportedContextValuesEnumerated": [],
+        "supportedLanguages": ["vi", "en"],
+        "jwks": _base() + "/.well-known/jwks.json",
+    }
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
