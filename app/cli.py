@@ -201,6 +201,28 @@ def init_app(app: Flask) -> None:
                     f"from {key.activated_at.isoformat(timespec='seconds')} until {until}"
                 )
 
+    serials = click.Group("serials", help="Serial numbers of a lot, each with a signed QR claim.")
+    app.cli.add_command(serials)
+
+    @serials.command("issue")
+    @click.option("--lot", "lot_id", type=int, required=True, help="the lot's id")
+    @click.option("--count", type=click.IntRange(1, 100_000), required=True)
+    @click.option(
+        "--key", "idempotency_key", required=True, help="repeat the command with the same key safely"
+    )
+    def serials_issue(lot_id, count, idempotency_key):
+        """Issue COUNT serials in a lot, all or nothing, with a progress bar."""
+        from labels.lots import issue_serials
+
+        with db.new_session() as session:
+            try:
+                with click.progressbar(length=count, label="signing serials") as bar:
+                    job = issue_serials(session, CONSOLE, lot_id, count, idempotency_key, progress=bar.update)
+                session.commit()
+            except LabelsError as exc:
+                _fail(exc)
+            click.echo(f"job {job.id}: {job.issued} serials in lot {lot_id} ({job.state})")
+
     @app.cli.command("audit")
     def audit_command():
         """Re-verify every signature, recompute the log, check the checkpoints; exit 1 on any finding."""

@@ -101,3 +101,31 @@ def test_seed_demo_fills_an_empty_database_once(runner, session):
     assert all(p.gtin.startswith("0893") for p in session.scalars(select(Product)))
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing seeded" in again.output
+
+
+def test_serials_are_issued_from_the_console_once_per_key(runner, session):
+    from labels.lots import create_lot
+    from labels.permissions import CONSOLE
+    from models import Serial
+    from tests.helpers import make_label, make_product, make_scheme, make_user
+
+    certifier, enterprise = make_org(session, "certifier"), make_org(session, "enterprise")
+    product = make_product(session, enterprise, published=True)
+    make_label(
+        session,
+        make_user(session, enterprise, "enterprise"),
+        make_scheme(session, certifier),
+        [product],
+        make_user(session, certifier, "certifier"),
+    )
+    lot = create_lot(session, CONSOLE, product.gtin, "CLI1")
+    session.flush()
+    for _ in range(2):
+        result = runner.invoke(
+            args=["serials", "issue", "--lot", str(lot.id), "--count", "40", "--key", "k1"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "40 serials" in result.output
+    assert session.scalar(select(func.count()).select_from(Serial).where(Serial.lot_id == lot.id)) == 40
+    refused = runner.invoke(args=["serials", "issue", "--lot", str(lot.id), "--count", "5", "--key", "k1"])
+    assert refused.exit_code == 1 and "idempotency key" in refused.output
