@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from labels import merkle
@@ -36,17 +36,18 @@ def size(session: Session) -> int:
 
 
 def fetch_nodes(session: Session, wanted: Iterable[Node]) -> dict[Node, bytes]:
-    keys = list(set(wanted))
-    found: dict[Node, bytes] = {}
-    for start in range(0, len(keys), 500):  # keep the IN list within every database's limits
-        chunk = keys[start : start + 500]
-        rows = session.execute(
-            select(LogNode.level, LogNode.index, LogNode.hash).where(
-                tuple_(LogNode.level, LogNode.index).in_(chunk)
-            )
-        )
-        found.update({(level, index): digest for level, index, digest in rows})
-    return found
+    by_level: dict[int, list[int]] = {}
+    for level, index in set(wanted):
+        by_level.setdefault(level, []).append(index)
+    if not by_level:
+        return {}
+    # One "level = ? AND index IN (...)" per level: each uses the primary key. A row-value IN over
+    # (level, index) would be simpler to write, but SQLite answers it by scanning the whole table.
+    condition = or_(
+        *(and_(LogNode.level == level, LogNode.index.in_(indexes)) for level, indexes in by_level.items())
+    )
+    rows = session.execute(select(LogNode.level, LogNode.index, LogNode.hash).where(condition))
+    return {(level, index): digest for level, index, digest in rows}
 
 
 def append(session: Session, data: bytes) -> tuple[int, bytes]:
