@@ -156,7 +156,12 @@ def _check_signature(report, table, where, canonical: bytes, resolve, key: Signi
     except (SignatureError, KeyError, ValueError) as exc:
         report.findings.append(Finding(table, where, f"signature does not verify ({type(exc).__name__})"))
         return
-    if key is not None and (key.activated_at > at or (key.retired_at and key.retired_at <= at)):
+    if key is None:
+        return
+    ends = [instant for instant in (key.deactivated_at, key.retired_at) if instant is not None]
+    if key.purpose != "credential":
+        report.findings.append(Finding(table, where, f"signed by {key.kid}, a {key.purpose} key"))
+    elif key.activated_at > at or (ends and min(ends) < at):
         report.findings.append(Finding(table, where, f"signed by {key.kid} outside its validity"))
 
 

@@ -8,17 +8,21 @@ a retired key signs nothing new.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import os
 from datetime import datetime
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labels import audit
 from labels.errors import Conflict, LabelsError, NotFound
-from labels.keys import generate_private_key, public_key_bytes
+from labels.keys import generate_private_key, private_key_bytes, public_key_bytes
 from labels.permissions import Principal, require_admin
 from models import KEY_PURPOSES, SigningKey, utcnow
 
@@ -38,22 +42,35 @@ def _require_passphrase(passphrase: str | None) -> bytes:
     return passphrase.encode()
 
 
+# scrypt (n=2^15, r=8, p=1: about 32 MiB and 0.1 s a try) then AES-256-GCM over the raw 32-byte key.
+# cryptography's PKCS#8 "best available encryption" uses PBKDF2 with only 2048 rounds, too few for a
+# key that signs the registry's history; this format is small enough to keep in one text column.
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+_FORMAT = "ecoreg-scrypt-aesgcm-v1"
+
+
+def _derive(passphrase: str | None, salt: bytes) -> bytes:
+    return Scrypt(salt=salt, length=32, **_SCRYPT).derive(_require_passphrase(passphrase))
+
+
 def encrypt_private_key(key: Ed25519PrivateKey, passphrase: str | None) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(_require_passphrase(passphrase)),
-    ).decode("ascii")
+    salt, nonce = os.urandom(16), os.urandom(12)
+    sealed = AESGCM(_derive(passphrase, salt)).encrypt(nonce, private_key_bytes(key), _FORMAT.encode())
+    return "$".join([_FORMAT, *(base64.b64encode(part).decode("ascii") for part in (salt, nonce, sealed))])
 
 
 def decrypt_private_key(key: SigningKey, passphrase: str | None) -> Ed25519PrivateKey:
     try:
-        private = serialization.load_pem_private_key(
-            key.private_key_pem.encode(), _require_passphrase(passphrase)
+        name, salt, nonce, sealed = key.private_key_sealed.split("$")
+        if name != _FORMAT:
+            raise ValueError(name)
+        raw = AESGCM(_derive(passphrase, base64.b64decode(salt))).decrypt(
+            base64.b64decode(nonce), base64.b64decode(sealed), _FORMAT.encode()
         )
-    except ValueError:
+    except (ValueError, InvalidTag):
         raise SigningUnavailable(f"the key passphrase does not open key {key.kid}") from None
-    if not isinstance(private, Ed25519PrivateKey) or public_key_bytes(private) != key.public_key:
+    private = Ed25519PrivateKey.from_private_bytes(raw)
+    if public_key_bytes(private) != key.public_key:
         raise SigningUnavailable(f"stored key {key.kid} is damaged")
     return private
 
@@ -72,7 +89,7 @@ def _new_key(session: Session, purpose: str, passphrase: str | None) -> SigningK
         kid=_kid(purpose, public, now),
         purpose=purpose,
         public_key=public,
-        private_key_pem=encrypt_private_key(private, passphrase),
+        private_key_sealed=encrypt_private_key(private, passphrase),
         created_at=now,
         activated_at=now,
     )
@@ -109,11 +126,15 @@ def generate_keys(session: Session, actor: Principal, passphrase: str | None) ->
 
 def rotate_key(session: Session, actor: Principal, purpose: str, passphrase: str | None) -> SigningKey:
     require_admin(actor, "keys:write")
-    old = active_key(session, purpose)
-    old.deactivated_at = utcnow()
-    session.flush()  # the old key stops being active before the new one starts
+    try:
+        old = active_key(session, purpose)
+    except SigningUnavailable:
+        old = None  # the active key was retired: rotating is how signing resumes
+    if old is not None:
+        old.deactivated_at = utcnow()
+        session.flush()  # the old key stops being active before the new one starts
     new = _new_key(session, purpose, passphrase)
-    audit.record(session, actor, "key.rotate", "signing_key", new.kid, replaces=old.kid)
+    audit.record(session, actor, "key.rotate", "signing_key", new.kid, replaces=old.kid if old else None)
     return new
 
 

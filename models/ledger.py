@@ -14,7 +14,7 @@ STATUS_PURPOSES = ("revocation", "suspension")
 
 
 class SigningKey(Base):
-    """An Ed25519 key. The private half is stored encrypted (PKCS#8, passphrase from the environment)."""
+    """An Ed25519 key; the private half is sealed (scrypt + AES-GCM, passphrase from the environment)."""
 
     __tablename__ = "signing_keys"
 
@@ -24,7 +24,7 @@ class SigningKey(Base):
         Enum(*KEY_PURPOSES, name="key_purpose", native_enum=False, create_constraint=True), index=True
     )
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
-    private_key_pem: Mapped[str] = mapped_column(Text)
+    private_key_sealed: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Signs from activated_at until deactivated_at (rotation); published for ever so old signatures verify.
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

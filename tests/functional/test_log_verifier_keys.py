@@ -36,3 +36,14 @@ def test_a_new_registry_publishes_a_signed_checkpoint_of_the_empty_log(client, r
     result = runner.invoke(args=["audit"])
     assert result.exit_code == 0, result.output
     assert "everything verifies" in result.output
+
+
+def test_after_retiring_the_active_key_rotation_resumes_signing(app, session):
+    from labels.keyring import active_key, retire_key
+    from labels.permissions import SYSTEM
+
+    notary = app.extensions["notary"]
+    retired = active_key(session, "credential")
+    retire_key(session, SYSTEM, retired.kid)
+    fresh = notary.rotate_key(session, SYSTEM, "credential")
+    assert fresh.kid != retired.kid and active_key(session, "credential").kid == fresh.kid
