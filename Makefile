@@ -45,8 +45,13 @@ run: seed
 	@echo
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - "app:create_app()"
 
-# Debian's Chromium for the browser tests; Playwright drives it by path, never downloading one.
+# Debian's Chromium for the browser tests (Playwright drives it by path, never downloading one), and
+# a font with Vietnamese glyphs for label artwork.
 browser:
+	@[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
+	  echo "installing fonts-dejavu-core for label artwork"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

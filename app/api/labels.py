@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -10,7 +11,8 @@ from app.api.applications import ApplicationSerialised
 from app.api.schemas import PageArgsSchema, RowId, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import catalogue, pact, workflow
+from labels import catalogue, pact, printing, workflow
+from labels.artwork import MAX_DPI, MIN_DPI
 from labels.reference import DISTRICTS, SECTORS
 
 blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="Issued labels")
@@ -76,6 +78,14 @@ class LabelTransitionSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class ArtworkQuerySchema(Schema):
+    gtin = fields.String(
+        validate=validate.Regexp(r"^\d{8,14}$"),
+        metadata={"description": "the product's GTIN; optional when the label covers one product"},
+    )
+    dpi = fields.Integer(load_default=300, validate=validate.Range(min=MIN_DPI, max=MAX_DPI))
+
+
 NUMBER = "<string(maxlength=40):label_number>"
 
 
@@ -121,3 +131,16 @@ class LabelPact(MethodView):
     def get(self, label_number):
         """A carbon label as a PACT v2 ProductFootprint document."""
         return pact.product_footprint(workflow.get_label(db.session, label_number))
+
+
+@blp.route(f"/{NUMBER}/artwork.png")
+class LabelArtwork(MethodView):
+    @blp.arguments(ArtworkQuerySchema, location="query")
+    @blp.response(200, content_type="image/png")
+    def get(self, args, label_number):
+        """The printable artwork of an active label for one of its products (public): PNG at ``dpi``
+        with the kind's mark, the label's name, number and validity and the product's Digital Link QR."""
+        png = printing.label_artwork(
+            db.session, label_number, args.get("gtin"), current_app.config["PUBLIC_BASE_URL"], args["dpi"]
+        )
+        return Response(png, mimetype="image/png")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.api.schemas import ROW_ID, PageArgsSchema, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import lots, qr
+from labels import lots, printing, qr
 from labels.errors import InvalidInput, NotFound
 from labels.paging import paginate
 from models import Serial
@@ -58,6 +58,19 @@ class QRQuerySchema(Schema):
     format = fields.String(load_default="png", validate=validate.OneOf(("png", "svg")))
     module_px = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
     dpi = fields.Integer(load_default=300, validate=validate.Range(min=72, max=2400))
+
+
+class SheetQuerySchema(Schema):
+    start = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=10**9),
+        metadata={"description": "skip this many of the lot's serials (in the order they were issued)"},
+    )
+    count = fields.Integer(
+        load_default=printing.MAX_SHEET_CODES,
+        validate=validate.Range(min=1, max=printing.MAX_SHEET_CODES),
+        metadata={"description": "at most this many codes"},
+    )
 
 
 @blp.route("")
@@ -114,3 +127,15 @@ class SerialQR(MethodView):
         if args["format"] == "svg":
             return Response(qr.render_svg(text), mimetype="image/svg+xml")
         return Response(qr.render_png(text, args["module_px"], args["dpi"]), mimetype="image/png")
+
+
+@blp.route(f"/<{ROW_ID}:lot_id>/sheet.pdf")
+class LotSheet(MethodView):
+    @blp.arguments(SheetQuerySchema, location="query")
+    @blp.response(200, content_type="application/pdf")
+    def get(self, args, lot_id):
+        """A printable A4 PDF of the lot's QR codes, serials and cut marks (holder and certifiers)."""
+        pdf = printing.lot_sheet(
+            db.session, api_principal(), lot_id, current_app.config["PUBLIC_BASE_URL"], **args
+        )
+        return Response(pdf, mimetype="application/pdf")

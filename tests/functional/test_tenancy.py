@@ -424,6 +424,14 @@ CASES = [
         EVERYONE,
         sees_private=frozenset(),
     ),
+    # Artwork is public like the label, and needs it active: before the label is suspended below.
+    Case(
+        "GET",
+        "/api/v1/labels/<string:label_number>/artwork.png",
+        lambda w: f"/api/v1/labels/{w.label.label_number}/artwork.png?gtin={w.published_a.gtin}",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
     Case(
         "POST",
         "/api/v1/labels/<string:label_number>/renewal",
@@ -456,6 +464,13 @@ CASES = [
         lambda w: f"/api/v1/lots/{w.lot.id}/serials/{w.serial}/qr",
         LOT_READERS,
         sees_private=frozenset(),
+    ),
+    # The sheet prints the lot number, which the lot's readers may see (as with GET /lots/<id>).
+    Case(
+        "GET",
+        "/api/v1/lots/<int:lot_id>/sheet.pdf",
+        lambda w: f"/api/v1/lots/{w.lot.id}/sheet.pdf",
+        LOT_READERS,
     ),
     Case(
         "POST",
