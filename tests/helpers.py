@@ -6,6 +6,7 @@ import contextlib
 import copy
 import functools
 import itertools
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -296,3 +297,22 @@ def evidence_dir(app, path):
         yield path
     finally:
         app.config.update(saved)
+
+
+def block_outside_requests(page, server: str) -> list[str]:
+    """Abort every request the page makes to any host but the test server; returns the list of them.
+
+    The pages must work with no internet: a request elsewhere is both a failure and a privacy leak.
+    """
+    host = urlsplit(server).hostname
+    outside: list[str] = []
+
+    def only_local(route):
+        if urlsplit(route.request.url).hostname != host:
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.context.route("**/*", only_local)
+    return outside

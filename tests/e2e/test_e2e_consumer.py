@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from labels.gs1 import make_gtin
+from tests.helpers import block_outside_requests
 
 #: The demo's LED bulb (Công ty TNHH Điện tử Trảng Bom, product 1), which carries a valid energy label.
 LED_BULB = make_gtin("89360019", 1)
@@ -20,18 +21,7 @@ PHONE = {
 
 def _phone_page(new_context, server):
     page = new_context(**PHONE).new_page()
-    host = urlsplit(server).hostname
-    outside: list[str] = []
-
-    def only_local(route):
-        if urlsplit(route.request.url).hostname != host:
-            outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    page.context.route("**/*", only_local)
-    return page, outside
+    return page, block_outside_requests(page, server)
 
 
 def _fits(page) -> None:

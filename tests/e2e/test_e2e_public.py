@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers import block_outside_requests
+
 
 def _stat(page, name: str) -> int:
     return int(page.inner_text(f"#stat-{name}").strip())
@@ -70,17 +72,7 @@ def test_home_fits_a_phone_without_horizontal_scrolling(new_context, lang):
 
 @pytest.mark.e2e
 def test_api_docs_load_with_no_network(page, server):
-    host = urlsplit(server).hostname
-    outside: list[str] = []
-
-    def only_local(route):
-        if urlsplit(route.request.url).hostname != host:
-            outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    page.context.route("**/*", only_local)
+    outside = block_outside_requests(page, server)
     failed: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
 
