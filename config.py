@@ -26,6 +26,8 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = DEVELOPMENT_SECRET
     DATABASE_URL = f"sqlite:///{INSTANCE / 'ecoreg.sqlite3'}"
+    # A read replica for the read-only pages (the resolver); empty: the main database.
+    READ_DATABASE_URL = ""
     # Public base URL of the registry: printed in QR codes and links.
     PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     SEED_DEMO = True

@@ -18,23 +18,33 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Base
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine with the pragmas ecoreg relies on: SQLite in WAL mode with foreign keys on."""
+def make_engine(url: str, read_only: bool = False, **kwargs) -> Engine:
+    """An engine with the pragmas ecoreg relies on: SQLite in WAL mode with foreign keys on.
+
+    ``read_only`` engines serve the pages that only read (the resolver): on SQLite their transactions
+    begin DEFERRED and the connection refuses writes, so readers never queue for the write lock.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over, as the
         # SQLAlchemy docs recommend. IMMEDIATE takes the write lock up front: a transaction that read
         # first and wrote later could otherwise fail when another writer got in between (the log,
         # label numbers), and the busy timeout makes the second writer wait instead.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _sqlite_read_only_pragmas(dbapi_connection, record) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.execute("PRAGMA query_only=ON")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -61,6 +71,13 @@ class Database:
         # Given to every session: services that sign find the notary in session.info.
         self.session_info = {"notary": app.extensions["notary"]}
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False, info=self.session_info)
+        # Read-only pages (the resolver) may use a replica (READ_DATABASE_URL) or, on SQLite, deferred
+        # transactions that never wait for writers.
+        reader = make_engine(
+            app.config.get("READ_DATABASE_URL") or app.config["DATABASE_URL"], read_only=True
+        )
+        self.read_engine = reader
+        self._read_sessions = sessionmaker(bind=reader, expire_on_commit=False, info=self.session_info)
         app.extensions["database"] = self
         app.after_request(self._commit_at_the_edge)
         app.teardown_appcontext(self._close)
@@ -73,6 +90,7 @@ class Database:
             join_transaction_mode="create_savepoint",
             info=self.session_info,
         )
+        self._read_sessions = self._sessions
 
     @property
     def session(self) -> Session:
@@ -80,6 +98,13 @@ class Database:
         if "db_session" not in g:
             g.db_session = self._sessions()
         return g.db_session
+
+    @property
+    def read_session(self) -> Session:
+        """This app context's read-only session, for pages that never write; never committed."""
+        if "db_read_session" not in g:
+            g.db_read_session = self._read_sessions()
+        return g.db_read_session
 
     def new_session(self) -> Session:
         """A session of its own, for work outside a request (CLI, jobs)."""
@@ -104,9 +129,10 @@ class Database:
         return response
 
     def _close(self, _exc) -> None:
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        for name in ("db_session", "db_read_session"):
+            session = g.pop(name, None)
+            if session is not None:
+                session.close()
 
 
 db = Database()

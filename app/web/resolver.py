@@ -77,7 +77,7 @@ def resolve_gtin(rest: str):
                 {"field": exc.field or "path", "rule": exc.rule, "message": exc.message, "location": "path"}
             ],
         )
-    resolution = resolve(db.session, link, claim, utcnow())
+    resolution = resolve(db.read_session, link, claim, utcnow())
     canonical = _base() + link.path()
     linkset_url = f"{canonical}?linkType=linkset"
     link_types = [_normal_link_type(value) for name, value in link.other if name == "linkType"]
