@@ -8,8 +8,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from labels.errors import InvalidInput
-from labels.gs1 import InvalidIdentifier, normalise_gtin
 from labels.paging import Page, paginate
+from labels.validation import gtin_input
 from labels.workflow import effective_status
 from models import Label, Organisation, Product, utcnow
 
@@ -57,11 +57,7 @@ def search(
     if holder is not None:
         query = query.where(Label.holder_id == holder)
     if gtin:
-        try:
-            key = normalise_gtin(gtin)
-        except InvalidIdentifier as exc:
-            raise InvalidInput.one("gtin", exc.rule, str(exc)) from None
-        query = query.where(Label.products.any(Product.gtin == key))
+        query = query.where(Label.products.any(Product.gtin == gtin_input(gtin)))
     if q:
         pattern = f"%{q.strip()}%"
         query = query.where(

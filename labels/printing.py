@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from labels import lots
 from labels.artwork import LabelArt, render_label_png
 from labels.errors import Conflict, InvalidInput, NotFound
-from labels.gs1 import InvalidIdentifier, normalise_gtin
 from labels.permissions import Principal
 from labels.qrclaim import digital_link_path
 from labels.sheet import lot_sheet_pdf
+from labels.validation import gtin_input
 from labels.workflow import effective_status, get_label
 from models import Label, Product, Serial, utcnow
 
@@ -35,10 +35,7 @@ def _product_of(label: Label, gtin: str | None) -> Product:
         if len(label.products) == 1:
             return label.products[0]
         raise InvalidInput.one("gtin", "required", "the label covers several products: name one by its GTIN")
-    try:
-        gtin14 = normalise_gtin(gtin)
-    except InvalidIdentifier as exc:
-        raise InvalidInput.one("gtin", exc.rule, str(exc)) from None
+    gtin14 = gtin_input(gtin)
     for product in label.products:
         if product.gtin == gtin14:
             return product

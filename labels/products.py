@@ -15,6 +15,7 @@ from labels.gs1 import InvalidIdentifier, gtin_has_prefix, normalise_gtin
 from labels.paging import Page, paginate
 from labels.permissions import Principal, can_see_product, private_product_holders, require_product_editor
 from labels.reference import SECTORS
+from labels.validation import gtin_input
 from models import Organisation, Product
 
 FIELDS = ("gtin", "name_vi", "name_en", "brand", "product_group", "sector", "published")
@@ -106,11 +107,7 @@ def update_product(session: Session, actor: Principal, gtin: str, **fields) -> P
 
 
 def _find(session: Session, gtin: str) -> Product | None:
-    try:
-        key = normalise_gtin(gtin)
-    except InvalidIdentifier as exc:
-        raise InvalidInput.one("gtin", exc.rule, str(exc)) from None
-    return session.scalar(select(Product).where(Product.gtin == key))
+    return session.scalar(select(Product).where(Product.gtin == gtin_input(gtin)))
 
 
 def get_product(session: Session, actor: Principal, gtin: str) -> Product:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from labels.errors import FieldIssue, InvalidInput
+from labels.gs1 import InvalidIdentifier, normalise_gtin
 
 _RULES = [
     (re.compile(r"^Missing data for required field"), "required"),
@@ -72,3 +73,11 @@ def invalid_input(messages: object, prefix: str = "") -> InvalidInput:
         rule, message = rule_and_message(text)
         issues.append(FieldIssue(field or prefix or "body", rule, message))
     return InvalidInput(issues)
+
+
+def gtin_input(value: str, field: str = "gtin") -> str:
+    """A GTIN given by a caller, as GTIN-14; :class:`InvalidInput` naming ``field`` and the rule otherwise."""
+    try:
+        return normalise_gtin(value)
+    except InvalidIdentifier as exc:
+        raise InvalidInput.one(field, exc.rule, str(exc)) from None
