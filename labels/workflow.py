@@ -69,6 +69,12 @@ def effective_status(label: Label, now: datetime | None = None) -> str:
     return label.status
 
 
+def _step(steps: dict[str, Step], action: str) -> Step:
+    if action not in steps:
+        raise InvalidInput.one("action", "one-of", f"action is one of {', '.join(steps)}")
+    return steps[action]
+
+
 def _check_reason(step: Step, reason: str) -> str:
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
@@ -86,9 +92,7 @@ def transition_application(
     now: datetime | None = None,
 ) -> Application:
     now = now or utcnow()
-    step = APPLICATION_STEPS.get(action)
-    if step is None:
-        raise InvalidInput.one("action", "one-of", f"action is one of {', '.join(APPLICATION_STEPS)}")
+    step = _step(APPLICATION_STEPS, action)
     application = get_application(session, actor, application_id)
     if step.by == "applicant":
         require_applicant(actor, application.applicant_id)
@@ -210,9 +214,7 @@ def transition_label(
     now: datetime | None = None,
 ) -> Label:
     now = now or utcnow()
-    step = LABEL_STEPS.get(action)
-    if step is None:
-        raise InvalidInput.one("action", "one-of", f"action is one of {', '.join(LABEL_STEPS)}")
+    step = _step(LABEL_STEPS, action)
     label = get_label(session, label_number)
     require_certifier_of(actor, label.issuer_id)
     current = effective_status(label, now)

@@ -144,7 +144,9 @@ def application(application_id: int):
     )
 
 
-ACTIONS = "any(submit, start_review, request_changes, approve, reject, issue)"
+# The URL accepts exactly the workflow's actions: derived from its tables, never listed twice.
+ACTIONS = f"any({', '.join(workflow.APPLICATION_STEPS)})"
+LABEL_ACTIONS = f"any({', '.join(workflow.LABEL_STEPS)})"
 
 
 @bp.post(f"/applications/<int:application_id>/<{ACTIONS}:action>")
@@ -205,7 +207,7 @@ def evidence(application_id: int, evidence_id: int):
     )
 
 
-@bp.post("/labels/<string(maxlength=40):label_number>/<any(suspend, reinstate, withdraw):action>")
+@bp.post(f"/labels/<string(maxlength=40):label_number>/<{LABEL_ACTIONS}:action>")
 @login_required
 def label_decision(label_number: str, action: str):
     """Suspend, reinstate or withdraw a label, with a reason."""
