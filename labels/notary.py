@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from labels import keyring, tlog
@@ -77,6 +78,39 @@ class Notary:
             )
         )
         return signed
+
+    def record_many(
+        self, session: Session, record_type: str, items: list[tuple[str, dict]], created: datetime
+    ) -> list[tuple[dict, int]]:
+        """Sign and log many ``(subject, document)`` pairs at once; returns ``(signed, leaf index)`` each.
+
+        The bulk twin of :meth:`record` for captures and imports: one key lookup (the log lock is taken
+        before it, so a rotation cannot slip in between), one read of the log, and multi-row inserts.
+        """
+        if not items:
+            return []
+        tlog.lock(session)
+        key, private = self.signer(session, "credential")
+        method, created_at = self.verification_method(key.kid), timestamp(created)
+        signed = [add_proof(document, private, method, created_at) for _, document in items]
+        datas = [canonical_json(document) for document in signed]
+        appended = tlog.append_many(session, datas)
+        session.execute(
+            insert(SignedRecord),
+            [
+                {
+                    "leaf_index": index,
+                    "record_type": record_type,
+                    "subject": subject,
+                    "canonical": data,
+                    "leaf_hash": digest,
+                    "key_id": key.id,
+                    "created_at": created,
+                }
+                for (subject, _), data, (index, digest) in zip(items, datas, appended, strict=True)
+            ],
+        )
+        return [(document, index) for document, (index, _) in zip(signed, appended, strict=True)]
 
     def generate_keys(self, session: Session, actor: Principal) -> list[SigningKey]:
         made = keyring.generate_keys(session, actor, self._passphrase)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from labels import merkle
@@ -29,6 +29,11 @@ def _state(session: Session, lock: bool) -> LogState:
         session.add(state)
         session.flush()
     return state
+
+
+def lock(session: Session) -> None:
+    """Take the log lock now (it is held until the commit): appends after this see no other writer."""
+    _state(session, lock=True)
 
 
 def size(session: Session) -> int:
@@ -60,6 +65,30 @@ def append(session: Session, data: bytes) -> tuple[int, bytes]:
         session.add(LogNode(level=level, index=node_index, hash=node))
     state.size = index + 1
     return index, digest
+
+
+def append_many(session: Session, leaves: list[bytes]) -> list[tuple[int, bytes]]:
+    """Append leaves in order, like :func:`append` each, but with one read and one multi-row insert.
+
+    A leaf of the batch completes nodes whose left halves are either computed earlier in the batch
+    or among the perfect subtrees of the log as it stood (its root nodes), so the database is read
+    once, for those. Holds the log lock until the commit.
+    """
+    if not leaves:
+        return []
+    state = _state(session, lock=True)
+    start = state.size
+    known = fetch_nodes(session, merkle.root_nodes(start))
+    rows, appended = [], []
+    for offset, data in enumerate(leaves):
+        index, digest = start + offset, merkle.leaf_hash(data)
+        for (level, node_index), node in merkle.appended_nodes(index, digest, lambda lv, ix: known[(lv, ix)]):
+            known[(level, node_index)] = node
+            rows.append({"level": level, "index": node_index, "hash": node})
+        appended.append((index, digest))
+    session.execute(insert(LogNode), rows)
+    state.size = start + len(leaves)
+    return appended
 
 
 def root(session: Session, tree_size: int) -> bytes:
