@@ -43,6 +43,9 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
     EVIDENCE_DIR = str(INSTANCE / "evidence")
+    # EPCIS capture: events per document and bytes per document (advertised by OPTIONS /epcis/capture).
+    EPCIS_CAPTURE_LIMIT = 10_000
+    EPCIS_CAPTURE_FILE_SIZE_LIMIT = 16 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -112,6 +112,11 @@ class Database:
 
     def _commit_at_the_edge(self, response: Response) -> Response:
         """One commit per request: a request that failed, or whose commit fails, leaves nothing behind."""
+        # The read session ends first: it never writes, and where both share one connection (tests bind
+        # them to one) its savepoint nests inside the writer's, which the commit below releases.
+        reader = g.pop("db_read_session", None)
+        if reader is not None:
+            reader.close()
         session = g.get("db_session")
         if session is None:
             return response

@@ -17,6 +17,7 @@ from labels.errors import (
     AuthenticationRequired,
     Conflict,
     InvalidInput,
+    InvalidQuery,
     LabelsError,
     NotFound,
     PayloadTooLarge,
@@ -33,6 +34,8 @@ PROBLEM_JSON = "application/problem+json"
 #: name -> (status, title)
 PROBLEMS: dict[str, tuple[int, str]] = {
     "bad-request": (400, "The request is malformed"),
+    "invalid-query": (400, "The query has unknown or malformed parameters"),
+    "invalid-epcis-document": (400, "The EPCIS document is not valid"),
     "unauthenticated": (401, "Authentication required"),
     "forbidden": (403, "You may not do this"),
     "not-found": (404, "Not found"),
@@ -123,9 +126,9 @@ def _domain_problem(exc: LabelsError) -> Response:
             rows=exc.report.rows,
         )
     if isinstance(exc, InvalidInput):
-        location = _body_location()
+        location = "query" if isinstance(exc, InvalidQuery) else _body_location()
         return problem(
-            "invalid-input", exc.detail, errors=[i.as_dict() | {"location": location} for i in exc.issues]
+            exc.problem, exc.detail, errors=[i.as_dict() | {"location": location} for i in exc.issues]
         )
     if isinstance(exc, Conflict):
         extra = {}

@@ -57,7 +57,7 @@ def issue_and_log(db, notary, n: int, batch: int) -> tuple[float, int]:
 
 
 def issue_and_log_in_bulk(db, notary, n: int, batch: int) -> float:
-    """Seconds for the same work through ``Notary.record_many``: one key lookup, log read and insert per batch."""
+    """Seconds for the same work through ``Notary.record_many``: one key lookup, log read, insert a batch."""
     with Timer() as timer:
         for start in range(0, n, batch):
             with db.new_session() as session:
@@ -102,12 +102,8 @@ def main() -> None:
 
     ratio = records_rate / bare_rate
     bulk_ratio = bulk_rate / bare_rate
-    print(
-        f"records issued and logged one by one (Notary.record): {args.n} in {seconds:.1f} s = {records_rate:,.0f}/s"
-    )
-    print(
-        f"records issued and logged in bulk (Notary.record_many): {args.n} in {bulk_seconds:.1f} s = {bulk_rate:,.0f}/s"
-    )
+    print(f"one by one (Notary.record): {args.n} records in {seconds:.1f} s = {records_rate:,.0f}/s")
+    print(f"in bulk (Notary.record_many): {args.n} records in {bulk_seconds:.1f} s = {bulk_rate:,.0f}/s")
     print(f"bare Ed25519 signing ({size}-byte messages): {bare_rate:,.0f} signs/s")
     print(f"bare Ed25519 signing (64-byte messages, what eddsa-jcs-2022 signs): {bare_rate_64:,.0f} signs/s")
     print(f"ratio one-by-one/bare ({size} B): {ratio:.3f}")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labels.accounts import add_membership, create_user
+from labels.demo_chains import seed_chains
 from labels.demo_schemes import seed_labels, seed_schemes
 from labels.gs1 import make_gtin
 from labels.notary import notary_of
@@ -303,4 +304,6 @@ def seed(session: Session) -> list[tuple[str, str]]:
     notary_of(session).generate_keys(session, SYSTEM)  # demo labels are signed like real ones
     seed_schemes(session, certifier, authority)
     seed_labels(session)
+    session.flush()
+    seed_chains(session)  # after the labels: the chains cite them as certificationInfo
     return logins

@@ -44,6 +44,21 @@ class InvalidInput(LabelsError):
         return cls(FieldIssue(field, rule, message))
 
 
+class InvalidQuery(InvalidInput):
+    """Query parameters that are unknown or malformed (a 400: the request itself is wrong)."""
+
+    problem = "invalid-query"
+
+
+class InvalidEpcisDocument(InvalidInput):
+    """An EPCIS document that breaks the standard's schema or rules; each issue names event and field.
+
+    A 400, as the EPCIS 2.0 REST binding answers an invalid capture document, not our usual 422.
+    """
+
+    problem = "invalid-epcis-document"
+
+
 class NotFound(LabelsError):
     """The thing does not exist, or the caller may not know that it does."""
 

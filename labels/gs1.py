@@ -118,6 +118,22 @@ def gtin_has_prefix(gtin14: str, prefix: str) -> bool:
     return gtin14[1 : 1 + len(prefix)] == prefix
 
 
+def make_gln(prefix: str, location_reference: int) -> str:
+    """A GLN from a company prefix and a location reference, with its check digit."""
+    body = prefix + str(location_reference).zfill(12 - len(prefix))
+    if len(body) != 12:
+        raise InvalidIdentifier("length", "location reference does not fit the company prefix")
+    return body + str(check_digit(body))
+
+
+def make_sscc(prefix: str, serial_reference: int, extension: str = "0") -> str:
+    """An SSCC (18 digits) from an extension digit, a company prefix and a serial reference."""
+    body = extension + prefix + str(serial_reference).zfill(16 - len(prefix))
+    if len(body) != 17:
+        raise InvalidIdentifier("length", "serial reference does not fit the company prefix")
+    return body + str(check_digit(body))
+
+
 def make_gtin(prefix: str, item_reference: int, indicator: str = "0") -> str:
     """A GTIN-14 from a company prefix and an item reference, with its check digit."""
     body_length = 13 - len(prefix)

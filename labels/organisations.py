@@ -14,7 +14,7 @@ from labels.reference import DISTRICTS, SECTORS
 from labels.taxcode import InvalidTaxCode, normalise_tax_code
 from models import ORGANISATION_KINDS, Organisation
 
-EDITABLE_BY_MEMBERS = ("address", "district", "sector")
+EDITABLE_BY_MEMBERS = ("address", "district", "sector", "events_public")
 EDITABLE_BY_ADMIN = ("kind", "legal_name", "tax_code", "gs1_company_prefix", *EDITABLE_BY_MEMBERS)
 
 
@@ -45,6 +45,8 @@ def validate_fields(fields: dict) -> dict:
         issues.append(FieldIssue("district", "one-of", f"district is one of {', '.join(DISTRICTS)}"))
     if fields.get("sector") and fields["sector"] not in SECTORS:
         issues.append(FieldIssue("sector", "one-of", f"sector is one of {', '.join(SECTORS)}"))
+    if "events_public" in fields and not isinstance(fields["events_public"], bool):
+        issues.append(FieldIssue("events_public", "type", "events_public is true or false"))
     if issues:
         raise InvalidInput(issues)
     return clean

@@ -27,6 +27,8 @@ SCOPES: dict[str, str] = {
     "applications:read": "read your organisation's label applications, or those you review",
     "applications:write": "create, edit and submit your organisation's applications and upload evidence",
     "labels:write": "decide applications and suspend, reinstate or withdraw labels (the scheme's certifiers)",
+    "events:read": "read your organisation's private traceability events",
+    "events:write": "capture and import traceability events for your organisation",
 }
 
 #: Which organisation kinds a role may be held in.
@@ -199,3 +201,25 @@ def require_certifier_of(principal: Principal, certifier_id: int) -> None:
     require_scope(principal, "labels:write")
     if not certifies_for(principal, certifier_id):
         raise PermissionDenied("only certifiers of this scheme may decide")
+
+
+# --- traceability events -------------------------------------------------------------------------
+
+#: Roles whose organisations record what they make, pack, ship and receive.
+EVENT_CAPTURING_ROLES = ("enterprise", "retailer")
+
+
+def require_event_capturer(principal: Principal, organisation_id: int) -> None:
+    """Only an organisation's own members capture events for it: nobody may speak for another."""
+    require_scope(principal, "events:write")
+    if organisation_id not in principal.organisation_ids(*EVENT_CAPTURING_ROLES):
+        raise PermissionDenied("only members of the organisation may capture events for it")
+
+
+def private_event_owners(principal: Principal) -> set[int] | None:
+    """Organisations whose private events the principal may read; ``None`` means all of them."""
+    if not principal.is_authenticated or not principal.has_scope("events:read"):
+        return set()
+    if principal.is_admin:
+        return None
+    return principal.organisation_ids()

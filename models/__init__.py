@@ -3,6 +3,7 @@
 from models.application import APPLICATION_STATES, Application, ApplicationEvent, Evidence
 from models.audit import AuditEntry
 from models.base import Base, UTCDateTime, utcnow
+from models.epcis import CAPTURE_BEHAVIOURS, IDENTIFIER_ROLES, CaptureJob, EpcisEvent, EventIdentifier
 from models.label import LABEL_STATUSES, Label, LabelEvent, NumberCounter
 from models.ledger import (
     KEY_PURPOSES,
@@ -21,6 +22,11 @@ from models.scheme import COMPARATORS, CRITERION_KINDS, ISO_TYPES, CriteriaSet, 
 from models.user import ApiToken, User
 
 __all__ = [
+    "CAPTURE_BEHAVIOURS",
+    "IDENTIFIER_ROLES",
+    "CaptureJob",
+    "EpcisEvent",
+    "EventIdentifier",
     "JOB_STATES",
     "Lot",
     "Serial",

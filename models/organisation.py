@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -31,6 +31,8 @@ class Organisation(Base):
     address: Mapped[str] = mapped_column(String(500), default="")
     district: Mapped[str | None] = mapped_column(String(40))
     sector: Mapped[str | None] = mapped_column(String(40))
+    #: Its traceability events are shown to everyone (consumers' journeys), or only to its members.
+    events_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from app.api import applications, audit, labels, lots, organisations, products, schemes, tokens, trust, users
+from app.api import (
+    applications,
+    audit,
+    epcis,
+    labels,
+    lots,
+    organisations,
+    products,
+    schemes,
+    tokens,
+    trace,
+    trust,
+    users,
+)
 from app.auth import api_principal
 from app.extensions import Api, _has_valid_token, csrf, limiter
 from labels.errors import FieldIssue, InvalidInput
@@ -19,6 +32,8 @@ BLUEPRINTS = (
     applications.blp,
     labels.blp,
     lots.blp,
+    epcis.blp,
+    trace.blp,
     trust.blp,
     audit.blp,
 )

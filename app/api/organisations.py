@@ -34,6 +34,11 @@ class OrganisationSchema(Schema):
     address = fields.String(validate=validate.Length(max=500))
     district = fields.String(allow_none=True, validate=validate.OneOf(DISTRICTS))
     sector = fields.String(allow_none=True, validate=validate.OneOf(SECTORS))
+    events_public = fields.Boolean(
+        metadata={
+            "description": "show the organisation's traceability events to everyone (default: members only)"
+        }
+    )
     created_at = fields.DateTime(dump_only=True)
 
 

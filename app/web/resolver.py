@@ -27,9 +27,16 @@ bp = Blueprint("resolver", __name__)
 METHODS = ("GET", "HEAD", "OPTIONS")
 LINKSET = "application/linkset+json"
 GS1 = "https://gs1.org/voc/"
-#: The link types this resolver answers (``gs1:traceability`` and ``gs1:epcis`` once issue 5 lands).
-LINK_TYPES = ("certificationInfo", "sustainabilityInfo", "recyclingInfo", "pip", "defaultLink")
-NOT_YET = ("traceability", "epcis")
+#: The link types this resolver answers.
+LINK_TYPES = (
+    "certificationInfo",
+    "sustainabilityInfo",
+    "recyclingInfo",
+    "traceability",
+    "epcis",
+    "pip",
+    "defaultLink",
+)
 
 
 @bp.after_request
@@ -110,6 +117,7 @@ def _answer(resolution: Resolution, canonical: str, link_type: str | None, claim
         r=resolution,
         canonical=canonical,
         label_url=lambda label: url_for("catalogue.label", label_number=label.label_number),
+        journey_url=url_for("journey.page", id=_base() + resolution.link.path()),
     )
     response = current_app.response_class(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -145,14 +153,16 @@ def _consumer_page(claim: str | None) -> str:
 
 def _redirect(resolution: Resolution, link_type: str, claim: str | None) -> Response:
     name = link_type.removeprefix("gs1:")
-    if link_type.startswith("gs1:") and name in NOT_YET:
-        return _error(404, "not-found", "traceability is not available yet for this registry")
     if not link_type.startswith("gs1:") or name not in LINK_TYPES:
         return _error(404, "not-found", f"this resolver has no link of type {link_type}")
     if resolution.product is None:
         return _error(404, "not-found", "this product is not in the registry")
     if name in ("pip", "defaultLink"):
         return redirect(_consumer_page(claim), 307)
+    if name == "traceability":
+        return redirect(_journey_href(resolution), 307)
+    if name == "epcis":
+        return redirect(_events_href(resolution), 307)
     labels = [item for item in resolution.labels if item.status == "active"]
     if name == "recyclingInfo":
         labels = [item for item in resolution.labels if item.label.kind_code == "recycling"]
@@ -164,6 +174,16 @@ def _redirect(resolution: Resolution, link_type: str, claim: str | None) -> Resp
             f"this product has no {'recycling' if name == 'recyclingInfo' else 'valid'} label",
         )
     return redirect(url_for("catalogue.label", label_number=labels[0].label.label_number), 307)
+
+
+def _journey_href(resolution: Resolution) -> str:
+    """The product's journey page for the identified item, lot or product."""
+    return _base() + url_for("journey.page", id=_base() + resolution.link.path())
+
+
+def _events_href(resolution: Resolution) -> str:
+    """The EPCIS events naming the identified item, lot or product (the registry's EPCIS interface)."""
+    return _base() + url_for("epcis.EventsOfEpc", epc=quote(_base() + resolution.link.path(), safe=""))
 
 
 def _target(href: str, title_vi: str, title_en: str) -> dict:
@@ -199,6 +219,12 @@ def linkset(resolution: Resolution, canonical: str) -> dict:
     recycling = [item for item in labels if item.label.kind_code == "recycling"]
     if recycling:
         entry[GS1 + "recyclingInfo"] = _label_targets(recycling)
+    entry[GS1 + "traceability"] = [
+        _target(_journey_href(resolution), "Hành trình sản phẩm", "Product journey")
+    ]
+    entry[GS1 + "epcis"] = [
+        _target(_events_href(resolution), "Sự kiện EPCIS", "EPCIS events") | {"type": "application/ld+json"}
+    ]
     entry[GS1 + "pip"] = [page]
     entry[GS1 + "defaultLink"] = [page]
     return {"linkset": [entry]}

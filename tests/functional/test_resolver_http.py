@@ -213,11 +213,19 @@ def test_link_type_redirects(client, session, world):
     ]
 
 
-@pytest.mark.parametrize("link_type", ["gs1:traceability", "gs1:epcis"])
-def test_traceability_is_not_available_yet(client, world, link_type):
-    response = client.get(f"/01/{world['gtin']}?linkType={link_type}", headers=JSON)
-    assert response.status_code == 404 and response.mimetype == "application/problem+json"
-    assert "traceability is not available yet" in response.get_json()["detail"]
+def test_traceability_link_types_lead_to_the_journey_and_the_epcis_events(client, world):
+    gtin = world["gtin"]
+    journey = client.get(f"/01/{gtin}?linkType=gs1:traceability")
+    assert journey.status_code == 307
+    assert "/journey?id=" in journey.headers["Location"] and gtin in journey.headers["Location"]
+    assert client.get(journey.headers["Location"]).status_code == 200
+    events = client.get(f"/01/{gtin}?linkType=gs1:epcis")
+    assert events.status_code == 307 and "/epcis/epcs/" in events.headers["Location"]
+    answer = client.get(events.headers["Location"])
+    assert answer.status_code == 200 and answer.get_json()["type"] == "EPCISQueryDocument"
+    [entry] = client.get(f"/01/{gtin}?linkType=linkset").get_json()["linkset"]
+    assert entry[GS1 + "traceability"][0]["href"] == journey.headers["Location"]
+    assert entry[GS1 + "epcis"][0]["href"] == events.headers["Location"]
 
 
 def test_an_unknown_link_type_is_a_404_problem(client, world):

@@ -1,0 +1,200 @@
+"""/epcis: the EPCIS 2.0 REST binding (capture, capture jobs, events query), GS1's paths and headers.
+
+Capture runs while the request waits (about 2,000 events a second), then answers 202 with the
+``Location`` of its finished capture job, as the binding prescribes, so that clients written for
+asynchronous repositories work unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import current_app, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth import api_principal
+from app.database import db
+from labels import capture, epcis_query
+from labels.errors import FieldIssue, InvalidEpcisDocument, InvalidInput, PayloadTooLarge, PermissionDenied
+from labels.organisations import find_by_tax_code, get_organisation
+from labels.permissions import EVENT_CAPTURING_ROLES, require_authenticated
+from models import CaptureJob, utcnow
+
+blp = Blueprint("epcis", __name__, url_prefix="/epcis", description="EPCIS 2.0: capture and query events")
+
+EPCIS_VERSION = "2.0.0"
+CBV_VERSION = "2.0.0"
+BEHAVIOURS = ("rollback", "proceed")
+_DOCUMENT = {"application/json", "application/ld+json"}
+
+
+@blp.after_request
+def _versions(response):
+    response.headers["GS1-EPCIS-Version"] = EPCIS_VERSION
+    response.headers["GS1-CBV-Version"] = CBV_VERSION
+    return response
+
+
+def _capture_headers() -> dict[str, str]:
+    config = current_app.config
+    return {
+        "GS1-EPCIS-Capture-Limit": str(config["EPCIS_CAPTURE_LIMIT"]),
+        "GS1-EPCIS-Capture-File-Size-Limit": str(config["EPCIS_CAPTURE_FILE_SIZE_LIMIT"]),
+    }
+
+
+def job_json(job: CaptureJob) -> dict:
+    errors = json.loads(job.errors)
+    return {
+        "captureID": str(job.id),
+        "createdAt": job.created_at.isoformat().replace("+00:00", "Z"),
+        "finishedAt": job.finished_at.isoformat().replace("+00:00", "Z") if job.finished_at else None,
+        "running": job.finished_at is None,
+        "success": job.state == "succeeded",
+        "captureErrorBehaviour": job.error_behaviour,
+        "eventCount": job.event_count,
+        "capturedCount": job.captured_count,
+        "errors": errors,
+    }
+
+
+def _behaviour() -> str:
+    value = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip().lower()
+    if value not in BEHAVIOURS:
+        raise InvalidInput(
+            FieldIssue("GS1-Capture-Error-Behaviour", "enum", "the header is rollback (default) or proceed")
+        )
+    return value
+
+
+def _document() -> object:
+    limit = current_app.config["EPCIS_CAPTURE_FILE_SIZE_LIMIT"]
+    if (request.content_length or 0) > limit:
+        raise PayloadTooLarge(f"a capture document has at most {limit} bytes", "body", limit)
+    if request.mimetype not in _DOCUMENT:
+        raise InvalidEpcisDocument(
+            FieldIssue(
+                "Content-Type", "media-type", "send the document as application/json or application/ld+json"
+            )
+        )
+    data = request.get_data(cache=False)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"a capture document has at most {limit} bytes", "body", limit)
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidEpcisDocument(FieldIssue("body", "json", f"the body is not JSON: {exc}")) from None
+
+
+def _organisation(principal):
+    """The organisation captured for: ``?organisation=<tax code>``, else the caller's only one."""
+    require_authenticated(principal)
+    tax_code = request.args.get("organisation")
+    if tax_code:
+        return find_by_tax_code(db.session, tax_code.strip())
+    own = sorted(principal.organisation_ids(*EVENT_CAPTURING_ROLES))
+    if len(own) != 1:
+        if not own:
+            raise PermissionDenied("only members of an enterprise or retailer capture events")
+        raise InvalidInput(
+            FieldIssue(
+                "organisation", "required", "you belong to several organisations: name one by tax code"
+            )
+        )
+    return get_organisation(db.session, own[0])
+
+
+@blp.route("/capture")
+class Capture(MethodView):
+    @blp.doc(
+        summary="Capture an EPCIS document",
+        parameters=[
+            {
+                "name": "GS1-Capture-Error-Behaviour",
+                "in": "header",
+                "schema": {"type": "string", "enum": list(BEHAVIOURS)},
+                "description": "rollback (default): all or nothing; proceed: keep the valid events",
+            },
+            {
+                "name": "organisation",
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": "tax code of the organisation captured for (needed if you belong to several)",
+            },
+        ],
+        requestBody={
+            "required": True,
+            "content": {"application/ld+json": {"schema": {"type": "object"}}},
+            "description": "an EPCIS 2.0 JSON-LD EPCISDocument",
+        },
+        responses={"202": {"description": "captured; Location names the capture job"}},
+    )
+    def post(self):
+        principal = api_principal()
+        behaviour = _behaviour()
+        organisation = _organisation(principal)
+        document = _document()
+        job = capture.capture(
+            db.session,
+            principal,
+            organisation,
+            document,
+            behaviour,
+            limit=current_app.config["EPCIS_CAPTURE_LIMIT"],
+        )
+        db.session.flush()
+        location = url_for("epcis.CaptureJobById", capture_id=job.id)
+        return job_json(job), 202, {"Location": location} | _capture_headers()
+
+    @blp.doc(summary="The capture limits (GS1-EPCIS-Capture-Limit, GS1-EPCIS-Capture-File-Size-Limit)")
+    def options(self):
+        return "", 204, {"Allow": "OPTIONS, POST"} | _capture_headers()
+
+
+@blp.route("/capture/<int:capture_id>")
+class CaptureJobById(MethodView):
+    @blp.doc(summary="A capture job: what was captured and why any event was refused")
+    def get(self, capture_id):
+        return job_json(capture.get_job(db.session, api_principal(), capture_id))
+
+
+_QUERY_PARAMETERS = [
+    {"name": name, "in": "query", "schema": {"type": "string"}, "required": False}
+    for name in epcis_query.PARAMETERS
+]
+
+
+def _answer(params) -> tuple:
+    query = epcis_query.parse(params)
+    page = epcis_query.run(db.read_session, api_principal(), query)
+    headers = {}
+    if page.next_page_token:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "nextPageToken"]
+        args.append(("nextPageToken", page.next_page_token))
+        headers["Link"] = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
+    body = epcis_query.query_document(page.events, utcnow())
+    return current_app.response_class(
+        json.dumps(body, ensure_ascii=False), mimetype="application/ld+json", headers=headers
+    )
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @blp.doc(
+        summary="Query events (SimpleEventQuery parameters; an unknown one is a 400)",
+        parameters=_QUERY_PARAMETERS,
+    )
+    def get(self):
+        return _answer(request.args.items(multi=True))
+
+
+# merge_slashes off: the EPC may be a Digital Link, whose "https://" must reach the view intact.
+@blp.route("/epcs/<path:epc>/events", merge_slashes=False)
+class EventsOfEpc(MethodView):
+    @blp.doc(
+        summary="Events naming one EPC (EPC URN or Digital Link) in any list", parameters=_QUERY_PARAMETERS
+    )
+    def get(self, epc):
+        return _answer([("MATCH_anyEPC", epc), *request.args.items(multi=True)])

@@ -1,0 +1,269 @@
+"""EPCIS capture: validate a document, identify each event by its GS1 hash, sign it on receipt, log it.
+
+A capture is one transaction. With the ``rollback`` behaviour (the EPCIS default) any invalid or
+already captured event refuses the whole document and nothing is kept; with ``proceed`` the good
+events are kept and each refused one is reported in the capture job with its reason.
+
+Each kept event is stored as received (made self-contained: a document-level ``@context`` that
+declares extension namespaces is copied into the event), indexed by the canonical form of every
+identifier it names, and covered by a signed receipt in the transparency log: a W3C credential
+holding the event's hash ID and the SHA-256 of the stored bytes. The receipt, not the event, is the
+log leaf, so the log stays public while an organisation's events may be private.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from labels import audit
+from labels.epcis_events import cbv_uri, event_time, identifiers, location
+from labels.epcis_hash import event_hash_id
+from labels.epcis_validation import validate_capture_document, validate_envelope, validate_event
+from labels.errors import Conflict, FieldIssue, InvalidEpcisDocument, InvalidInput, NotFound, PayloadTooLarge
+from labels.notary import notary_of, timestamp
+from labels.permissions import Principal, require_event_capturer
+from models import CaptureJob, EpcisEvent, EventIdentifier, Organisation, utcnow
+
+RECEIPT_TYPE = "EPCISEventReceipt"
+RECORD_TYPE = "epcis-event"
+MAX_ID_LENGTH = 300
+
+
+def capture(
+    session: Session,
+    actor: Principal,
+    organisation: Organisation,
+    document: object,
+    behaviour: str = "rollback",
+    limit: int = 10_000,
+) -> CaptureJob:
+    """Capture ``document`` for ``organisation``; returns the finished job (raises in rollback mode)."""
+    require_event_capturer(actor, organisation.id)
+    events = _event_list(document, limit)
+    refused = _invalid_events(document, events, behaviour)
+    context = document.get("@context")
+    hashes = _hashes(events, context, refused)
+    _refuse_duplicates(session, events, hashes, refused, behaviour)
+    now = utcnow()
+    kept = [i for i in range(len(events)) if i not in refused]
+    job = CaptureJob(
+        organisation_id=organisation.id,
+        created_by_id=actor.user_id,
+        error_behaviour=behaviour,
+        state="succeeded" if not refused else ("partial" if kept else "failed"),
+        event_count=len(events),
+        captured_count=len(kept),
+        errors=json.dumps(
+            [{"event": i} | issue.as_dict() for i in sorted(refused) for issue in refused[i]],
+            ensure_ascii=False,
+        ),
+        created_at=now,
+        finished_at=now,
+    )
+    session.add(job)
+    session.flush()
+    if kept:
+        _store(session, organisation, job, [(events[i], hashes[i]) for i in kept], context, now)
+        notary_of(session).checkpoint(session)
+    audit.record(
+        session,
+        actor,
+        "epcis.capture",
+        "capture_job",
+        job.id,
+        organisation.id,
+        events=len(kept),
+        refused=len(refused),
+    )
+    return job
+
+
+def get_job(session: Session, actor: Principal, job_id: int) -> CaptureJob:
+    job = session.get(CaptureJob, job_id)
+    if job is None or not (actor.is_admin or actor.member_of(job.organisation_id)):
+        raise NotFound("no such capture job")
+    return job
+
+
+def _event_list(document: object, limit: int) -> list:
+    if not isinstance(document, dict):
+        raise InvalidEpcisDocument(FieldIssue("body", "type", "an EPCIS document is a JSON object"))
+    body = document.get("epcisBody")
+    events = body.get("eventList") if isinstance(body, dict) else None
+    if not isinstance(events, list):
+        raise InvalidEpcisDocument(
+            FieldIssue("epcisBody.eventList", "required", "an EPCIS capture document lists its events there")
+        )
+    if len(events) > limit:
+        raise PayloadTooLarge(
+            f"a capture takes at most {limit} events (GS1-EPCIS-Capture-Limit); send {len(events)} in parts",
+            "epcisBody.eventList",
+            limit,
+        )
+    return events
+
+
+def _invalid_events(document: dict, events: list, behaviour: str) -> dict[int, list[FieldIssue]]:
+    """Schema problems by event index; a document-level problem, or any in rollback mode, refuses all."""
+    if behaviour == "rollback":
+        try:
+            validate_capture_document(document)
+        except InvalidInput as exc:
+            raise InvalidEpcisDocument(exc.issues, exc.detail) from exc
+        return {}
+    envelope = validate_envelope(document)
+    if envelope:
+        raise InvalidEpcisDocument(envelope)
+    found = {index: validate_event(event, index) for index, event in enumerate(events)}
+    return {index: issues for index, issues in found.items() if issues}
+
+
+def _hashes(events: list, context: object, refused: dict) -> dict[int, str]:
+    hashes = {}
+    for index, event in enumerate(events):
+        if index in refused:
+            continue
+        issue = _unstorable(event, index)
+        if issue:
+            refused[index] = [issue]
+            continue
+        try:
+            hashes[index] = event_hash_id(event, context)
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as exc:  # a shape the schema let through but cannot be hashed
+            refused[index] = [
+                FieldIssue(f"epcisBody.eventList[{index}]", "hash", f"cannot compute its hash: {exc}")
+            ]
+    return hashes
+
+
+def _unstorable(event: dict, index: int) -> FieldIssue | None:
+    """What the schema allows but the index cannot hold: a time without offset, an over-long id."""
+    path = f"epcisBody.eventList[{index}]"
+    try:
+        event_time(event)
+    except (KeyError, TypeError, ValueError):
+        return FieldIssue(f"{path}.eventTime", "format", "eventTime is a date and time with an offset or Z")
+    names = [("readPoint", location(event, "readPoint")), ("bizLocation", location(event, "bizLocation"))]
+    names += [(role, canonical) for role, canonical, _ in identifiers(event)]
+    for field, value in names:
+        if value and len(value) > MAX_ID_LENGTH:
+            return FieldIssue(
+                f"{path}.{field}", "max-length", f"identifiers have at most {MAX_ID_LENGTH} characters"
+            )
+    for field in ("bizStep", "disposition"):
+        value = cbv_uri(event.get(field), field)
+        if value and len(value) > MAX_ID_LENGTH:
+            return FieldIssue(
+                f"{path}.{field}", "max-length", f"{field} has at most {MAX_ID_LENGTH} characters"
+            )
+    if isinstance(event.get("eventID"), str) and len(event["eventID"]) > 500:
+        return FieldIssue(f"{path}.eventID", "max-length", "eventID has at most 500 characters")
+    return None
+
+
+def _refuse_duplicates(session: Session, events: list, hashes: dict[int, str], refused: dict, behaviour: str):
+    """An event already captured, or twice in this document, is refused: 409 in rollback mode."""
+    first: dict[str, int] = {}
+    known = set(
+        session.scalars(select(EpcisEvent.event_hash).where(EpcisEvent.event_hash.in_(set(hashes.values()))))
+    )
+    for index, digest in hashes.items():
+        field = f"epcisBody.eventList[{index}]"
+        if digest in known:
+            message = f"event {index} ({digest}) has been captured before"
+        elif digest in first:
+            message = f"event {index} repeats event {first[digest]} of this document ({digest})"
+        else:
+            first[digest] = index
+            continue
+        if behaviour == "rollback":
+            raise Conflict(message + "; nothing was captured", field=field, rule="duplicate")
+        refused[index] = [FieldIssue(field, "duplicate", message)]
+    for index in refused:
+        hashes.pop(index, None)
+
+
+def _self_contained(event: dict, context: object) -> dict:
+    """The event with its document's @context when that context declares namespaces (extensions)."""
+    if not isinstance(context, list) or not any(isinstance(item, dict) for item in context):
+        return event
+    own = event.get("@context")
+    merged = context + (own if isinstance(own, list) else [own] if own else [])
+    return {"@context": merged} | {k: v for k, v in event.items() if k != "@context"}
+
+
+def _receipt(
+    notary, organisation: Organisation, event: dict, digest: str, stored: bytes, now: datetime
+) -> dict:
+    subject = {
+        "id": digest,
+        "type": "EPCISEvent",
+        "eventType": event["type"],
+        "eventTime": event["eventTime"],
+        "capturedBy": {"name": organisation.legal_name, "taxCode": organisation.tax_code},
+        "recordTime": timestamp(now),
+        "storedEventSHA256": hashlib.sha256(stored).hexdigest(),
+    }
+    if isinstance(event.get("eventID"), str):
+        subject["eventID"] = event["eventID"]
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", RECEIPT_TYPE],
+        "issuer": notary.issuer,
+        "validFrom": timestamp(now),
+        "credentialSubject": subject,
+    }
+
+
+def _store(
+    session: Session, organisation, job: CaptureJob, events: list[tuple[dict, str]], context, now
+) -> None:
+    notary = notary_of(session)
+    stored = [
+        json.dumps(_self_contained(event, context), ensure_ascii=False, separators=(",", ":"))
+        for event, _ in events
+    ]
+    receipts = [
+        (digest, _receipt(notary, organisation, event, digest, text.encode(), now))
+        for (event, digest), text in zip(events, stored, strict=True)
+    ]
+    logged = notary.record_many(session, RECORD_TYPE, receipts, now)
+    rows = [
+        {
+            "event_hash": digest,
+            "event_id": event.get("eventID") if isinstance(event.get("eventID"), str) else None,
+            "event_type": event["type"],
+            "event_time": event_time(event),
+            "event_time_zone_offset": event.get("eventTimeZoneOffset", "+00:00"),
+            "record_time": now,
+            "action": event.get("action"),
+            "biz_step": cbv_uri(event.get("bizStep"), "bizStep"),
+            "disposition": cbv_uri(event.get("disposition"), "disposition"),
+            "read_point": location(event, "readPoint"),
+            "biz_location": location(event, "bizLocation"),
+            "organisation_id": organisation.id,
+            "capture_job_id": job.id,
+            "leaf_index": leaf_index,
+            "document": text,
+        }
+        for (event, digest), text, (_, leaf_index) in zip(events, stored, logged, strict=True)
+    ]
+    ids = session.scalars(
+        insert(EpcisEvent).returning(EpcisEvent.id, sort_by_parameter_order=True), rows
+    ).all()
+    index_rows = [
+        {"event_pk": pk, "role": role, "canonical": canonical, "product": product}
+        for pk, (event, _) in zip(ids, events, strict=True)
+        for role, canonical, product in identifiers(event)
+    ]
+    if index_rows:
+        session.execute(insert(EventIdentifier), index_rows)

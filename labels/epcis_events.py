@@ -1,0 +1,132 @@
+"""What the registry reads out of an EPCIS 2.0 event: its time, its CBV words, the identifiers it names.
+
+Framework-free. Events spell the same thing several ways (a bare ``shipping``, ``cbv:BizStep-shipping``,
+``https://ref.gs1.org/cbv/BizStep-shipping``, the EPCIS 1.x ``urn:epcglobal:cbv:bizstep:shipping``; an
+EPC URN or a Digital Link for one item); each is reduced here to the one form that queries compare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from labels.epc import canonical_id
+from labels.gs1 import InvalidIdentifier
+
+CBV = "https://ref.gs1.org/cbv/"
+EVENT_TYPES = (
+    "ObjectEvent",
+    "AggregationEvent",
+    "TransactionEvent",
+    "TransformationEvent",
+    "AssociationEvent",
+)
+_VOCABULARIES = {"bizStep": "BizStep", "disposition": "Disp"}
+_EPCGLOBAL = re.compile(r"urn:epcglobal:cbv:(bizstep|disp):(.+)")
+_PRODUCT = re.compile(r"/01/\d{14}")
+
+#: (event field, role): lists of identifiers.
+_ID_LISTS = (
+    ("epcList", "epc"),
+    ("childEPCs", "child"),
+    ("inputEPCList", "input"),
+    ("outputEPCList", "output"),
+)
+#: (event field, role): lists of quantity elements, whose ``epcClass`` names a class (a lot, a product).
+_QUANTITY_LISTS = (
+    ("quantityList", "class"),
+    ("childQuantityList", "child-class"),
+    ("inputQuantityList", "input-class"),
+    ("outputQuantityList", "output-class"),
+)
+
+
+def cbv_uri(value: str | None, field: str) -> str | None:
+    """The full CBV URI of a ``bizStep`` or ``disposition`` value; a custom URI stays as it is."""
+    if not value:
+        return None
+    prefix = _VOCABULARIES[field]
+    if value.startswith("cbv:"):
+        return CBV + value[4:]
+    legacy = _EPCGLOBAL.fullmatch(value)
+    if legacy:
+        return f"{CBV}{prefix}-{legacy[2]}"
+    if ":" not in value:  # a bare CBV word, as EPCIS 2.0 JSON-LD allows
+        return f"{CBV}{prefix}-{value}"
+    return value
+
+
+def cbv_word(uri: str | None) -> str | None:
+    """``shipping`` for ``https://ref.gs1.org/cbv/BizStep-shipping``: what a page shows and translates."""
+    if uri and uri.startswith(CBV):
+        return uri[len(CBV) :].split("-", 1)[-1]
+    return uri
+
+
+def key_of(text: str) -> str:
+    """The canonical key of an identifier when it is a GS1 key (EPC URN, Digital Link), else the text."""
+    try:
+        return canonical_id(text)
+    except InvalidIdentifier:
+        return text.strip()
+
+
+def product_of(canonical: str) -> str | None:
+    """``/01/{gtin14}`` for anything of a GTIN, so that a pattern over a product is one index lookup."""
+    match = _PRODUCT.match(canonical)
+    return match[0] if match else None
+
+
+def event_time(event: dict) -> datetime:
+    """The event's time in UTC (its ``eventTimeZoneOffset`` is only how it was written)."""
+    return parse_time(event["eventTime"])
+
+
+def parse_time(text: str) -> datetime:
+    """An XML Schema dateTime with an offset or Z, in UTC. Raises ``ValueError``."""
+    value = datetime.fromisoformat(text.strip())
+    if value.tzinfo is None:
+        raise ValueError("a time needs an offset or Z")
+    return value.astimezone(UTC)
+
+
+def location(event: dict, field: str) -> str | None:
+    """The canonical ``readPoint`` or ``bizLocation`` id."""
+    value = event.get(field)
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return key_of(value["id"])
+    return None
+
+
+def identifiers(event: dict) -> Iterator[tuple[str, str, str | None]]:
+    """``(role, canonical, product)`` for each identifier the event names, each once."""
+    seen: set[tuple[str, str]] = set()
+
+    def emit(role: str, text: object):
+        if isinstance(text, str) and text.strip():
+            canonical = key_of(text)
+            if (role, canonical) not in seen:
+                seen.add((role, canonical))
+                yield role, canonical, product_of(canonical)
+
+    yield from emit("parent", event.get("parentID"))
+    for field, role in _ID_LISTS:
+        for text in _list(event.get(field)):
+            yield from emit(role, text)
+    for field, role in _QUANTITY_LISTS:
+        for element in _list(event.get(field)):
+            if isinstance(element, dict):
+                yield from emit(role, element.get("epcClass"))
+
+
+def certification_refs(event: dict) -> list[str]:
+    """The event's ``certificationInfo`` values (a string or a list of strings in EPCIS 2.0)."""
+    value = event.get("certificationInfo")
+    return [v for v in _list(value) if isinstance(v, str)] if value is not None else []
+
+
+def _list(value: object) -> list:
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
