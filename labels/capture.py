@@ -153,7 +153,7 @@ def _unstorable(event: dict, index: int) -> FieldIssue | None:
     except (KeyError, TypeError, ValueError):
         return FieldIssue(f"{path}.eventTime", "format", "eventTime is a date and time with an offset or Z")
     names = [("readPoint", location(event, "readPoint")), ("bizLocation", location(event, "bizLocation"))]
-    names += [(role, canonical) for role, canonical, _ in identifiers(event)]
+    names += [(role, canonical) for role, canonical, _, _ in identifiers(event)]
     for field, value in names:
         if value and len(value) > MAX_ID_LENGTH:
             return FieldIssue(
@@ -261,9 +261,9 @@ def _store(
         insert(EpcisEvent).returning(EpcisEvent.id, sort_by_parameter_order=True), rows
     ).all()
     index_rows = [
-        {"event_pk": pk, "role": role, "canonical": canonical, "product": product}
+        {"event_pk": pk, "role": role, "canonical": canonical, "product": product, "quantity": quantity}
         for pk, (event, _) in zip(ids, events, strict=True)
-        for role, canonical, product in identifiers(event)
+        for role, canonical, product, quantity in identifiers(event)
     ]
     if index_rows:
         session.execute(insert(EventIdentifier), index_rows)

@@ -99,25 +99,36 @@ def location(event: dict, field: str) -> str | None:
     return None
 
 
-def identifiers(event: dict) -> Iterator[tuple[str, str, str | None]]:
-    """``(role, canonical, product)`` for each identifier the event names, each once."""
-    seen: set[tuple[str, str]] = set()
+def identifiers(event: dict) -> Iterator[tuple[str, str, str | None, float | None]]:
+    """``(role, canonical, product, quantity)`` for each identifier the event names, each once; the
+    quantity is a quantity element's (summed if a class is listed twice in one list)."""
+    seen: dict[tuple[str, str], list] = {}
 
-    def emit(role: str, text: object):
+    def emit(role: str, text: object, quantity: object = None):
         if isinstance(text, str) and text.strip():
             canonical = key_of(text)
-            if (role, canonical) not in seen:
-                seen.add((role, canonical))
-                yield role, canonical, product_of(canonical)
+            amount = (
+                float(quantity)
+                if isinstance(quantity, int | float) and not isinstance(quantity, bool)
+                else None
+            )
+            if (role, canonical) in seen:
+                row = seen[(role, canonical)]
+                if amount is not None:
+                    row[3] = (row[3] or 0.0) + amount
+            else:
+                seen[(role, canonical)] = [role, canonical, product_of(canonical), amount]
 
-    yield from emit("parent", event.get("parentID"))
+    emit("parent", event.get("parentID"))
     for field, role in _ID_LISTS:
         for text in _list(event.get(field)):
-            yield from emit(role, text)
+            emit(role, text)
     for field, role in _QUANTITY_LISTS:
         for element in _list(event.get(field)):
             if isinstance(element, dict):
-                yield from emit(role, element.get("epcClass"))
+                emit(role, element.get("epcClass"), element.get("quantity"))
+    for row in seen.values():
+        yield tuple(row)
 
 
 def certification_refs(event: dict) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,13 +49,16 @@ _EQ_COLUMNS = {
     "EQ_disposition": EpcisEvent.disposition,
     "EQ_bizLocation": EpcisEvent.biz_location,
     "EQ_readPoint": EpcisEvent.read_point,
-    "EQ_action": EpcisEvent.action,
 }
+_QUANTITY_BOUNDS = ("GE_quantity", "GT_quantity", "LE_quantity", "LT_quantity")
+_ORDER_COLUMNS = {"eventTime": EpcisEvent.event_time, "recordTime": EpcisEvent.record_time}
+ACTIONS = ("ADD", "OBSERVE", "DELETE")
 PARAMETERS = (
     ("eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime", "EQ_eventID")
-    + tuple(_EQ_COLUMNS)
+    + (*_EQ_COLUMNS, "EQ_action")
     + tuple(MATCH_ROLES)
-    + ("perPage", "nextPageToken")
+    + _QUANTITY_BOUNDS
+    + ("orderBy", "orderDirection", "eventCountLimit", "perPage", "nextPageToken")
 )
 # Several values come comma-separated (EPCIS REST) or repeated; a comma inside a Digital Link serial
 # is legal, so identifiers split only where the next value starts a new URI.
@@ -65,13 +69,30 @@ _ID_SPLIT = re.compile(r",(?=\s*(?:urn:|https?://|\d{8,14}(?:,|$)))")
 class EventQuery:
     conditions: list = field(default_factory=list)
     per_page: int = DEFAULT_PER_PAGE
-    after_id: int = 0
+    order_by: str | None = None  # None: capture order
+    descending: bool = False
+    count_limit: int | None = None  # eventCountLimit: at most this many events in all pages
+    #: Where the previous page ended: (order value or None, event id, events still allowed or None).
+    after: tuple | None = None
 
 
 @dataclass
 class EventPage:
     events: list[EpcisEvent]
     next_page_token: str | None
+
+
+def parse_document(document: object) -> EventQuery:
+    """A query written as a JSON document (EPCIS 2.0 query schema): lists and numbers as values."""
+    if not isinstance(document, dict):
+        raise InvalidQuery(FieldIssue("query", "type", "a query is a JSON object of parameters"))
+    pairs = []
+    for name, value in document.items():
+        if name == "@context":
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((name, json.dumps(item) if isinstance(item, bool | dict | list) else str(item)))
+    return parse(pairs)
 
 
 def parse(params: Iterable[tuple[str, str]]) -> EventQuery:
@@ -90,6 +111,12 @@ def parse(params: Iterable[tuple[str, str]]) -> EventQuery:
             _apply(query, name, given)
         except ValueError as exc:
             issues.append(FieldIssue(name, getattr(exc, "rule", "format"), str(exc)))
+    if query.after is not None and (
+        len(query.after) != 5 or query.after[:2] != (query.order_by, query.descending)
+    ):
+        issues.append(
+            FieldIssue("nextPageToken", "token", "nextPageToken belongs to a query in another order")
+        )
     if issues:
         raise InvalidQuery(issues)
     return query
@@ -107,7 +134,27 @@ def _apply(query: EventQuery, name: str, given: list[str]) -> None:
             raise _Bad("range", f"perPage is a whole number from 1 to {MAX_PER_PAGE}")
         query.per_page = int(given[0])
     elif name == "nextPageToken":
-        query.after_id = _read_token(given[-1])
+        query.after = _read_token(given[-1])
+    elif name == "orderBy":
+        if given[-1] not in _ORDER_COLUMNS:
+            raise _Bad("enum", f"orderBy is one of {', '.join(_ORDER_COLUMNS)}")
+        query.order_by = given[-1]
+    elif name == "orderDirection":
+        if given[-1] not in ("ASC", "DESC"):
+            raise _Bad("enum", "orderDirection is ASC or DESC")
+        query.descending = given[-1] == "DESC"
+    elif name == "eventCountLimit":
+        if not given[-1].isdigit() or int(given[-1]) < 1:
+            raise _Bad("range", "eventCountLimit is a whole number of at least 1")
+        query.count_limit = int(given[-1])
+    elif name in _QUANTITY_BOUNDS:
+        query.conditions.append(_quantity(name, given[-1]))
+    elif name == "EQ_action":
+        actions = _split(given, identifiers=False)
+        wrong = [a for a in actions if a not in ACTIONS]
+        if wrong:
+            raise _Bad("enum", f"unknown action {wrong[0]!r}; one of {', '.join(ACTIONS)}")
+        query.conditions.append(EpcisEvent.action.in_(actions))
     elif name == "eventType":
         types = _split(given, identifiers=False)
         unknown = [t for t in types if t not in EVENT_TYPES]
@@ -125,6 +172,20 @@ def _apply(query: EventQuery, name: str, given: list[str]) -> None:
         query.conditions.append(_EQ_COLUMNS[name].in_([_eq_value(name, v) for v in _split(given, name[3:])]))
     else:
         query.conditions.append(_matches(MATCH_ROLES[name], _split(given, identifiers=True)))
+
+
+def _quantity(name: str, text: str):
+    """Events with a quantity element (any quantity list) whose amount passes the bound."""
+    try:
+        bound = float(text)
+    except ValueError:
+        raise _Bad("type", f"{name} is a number") from None
+    compare = {"GE": operator.ge, "GT": operator.gt, "LE": operator.le, "LT": operator.lt}[name[:2]]
+    return exists().where(
+        EventIdentifier.event_pk == EpcisEvent.id,
+        EventIdentifier.quantity.is_not(None),
+        compare(EventIdentifier.quantity, bound),
+    )
 
 
 def _eq_value(name: str, value: str) -> str:
@@ -170,17 +231,29 @@ def _time(text: str, name: str) -> datetime:
         ) from None
 
 
-def _token(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode().rstrip("=")
+def _token(query: EventQuery, last: EpcisEvent, remaining: int | None) -> str:
+    column = _ORDER_COLUMNS.get(query.order_by or "")
+    value = getattr(last, column.key).isoformat() if column is not None else None
+    text = json.dumps([query.order_by, query.descending, value, last.id, remaining], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _read_token(token: str) -> int:
+def _read_token(token: str) -> tuple:
     try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        kind, _, value = text.partition(":")
-        if kind == "after" and value.isdigit():
-            return int(value)
-    except (ValueError, UnicodeDecodeError):
+        order_by, descending, value, last_id, remaining = json.loads(
+            base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        )
+        checks = (
+            order_by in (None, *_ORDER_COLUMNS),
+            isinstance(descending, bool),
+            (value is None) == (order_by is None),
+            isinstance(last_id, int) and not isinstance(last_id, bool),
+            remaining is None or isinstance(remaining, int) and remaining > 0,
+        )
+        if all(checks):
+            instant = datetime.fromisoformat(value) if value is not None else None
+            return order_by, descending, instant, last_id, remaining
+    except (ValueError, TypeError, UnicodeDecodeError):
         pass
     raise _Bad("token", "nextPageToken is not one this registry gave out")
 
@@ -197,16 +270,32 @@ def visible(principal: Principal) -> object:
 
 
 def run(session: Session, principal: Principal, query: EventQuery) -> EventPage:
+    column = _ORDER_COLUMNS.get(query.order_by or "")
+    keys = [column, EpcisEvent.id] if column is not None else [EpcisEvent.id]
+    remaining = query.after[4] if query.after else query.count_limit
+    size = min(query.per_page, remaining) if remaining is not None else query.per_page
     statement: Select = (
         select(EpcisEvent)
-        .where(and_(visible(principal), EpcisEvent.id > query.after_id, *query.conditions))
-        .order_by(EpcisEvent.id)
-        .limit(query.per_page + 1)
+        .where(and_(visible(principal), *query.conditions, *_after(query, column)))
+        .order_by(*(key.desc() if query.descending else key for key in keys))
+        .limit(size + 1)
     )
     events = list(session.scalars(statement))
-    more = len(events) > query.per_page
-    events = events[: query.per_page]
-    return EventPage(events, _token(events[-1].id) if more else None)
+    left = remaining - min(size, len(events)) if remaining is not None else None
+    more = len(events) > size and left != 0
+    events = events[:size]
+    return EventPage(events, _token(query, events[-1], left) if more else None)
+
+
+def _after(query: EventQuery, column) -> list:
+    """The keyset condition: strictly after the last event of the previous page, in the query's order."""
+    if query.after is None:
+        return []
+    _, _, value, last_id, _ = query.after
+    later = operator.lt if query.descending else operator.gt
+    if column is None:
+        return [later(EpcisEvent.id, last_id)]
+    return [or_(later(column, value), and_(column == value, later(EpcisEvent.id, last_id)))]
 
 
 def as_json(event: EpcisEvent) -> dict:

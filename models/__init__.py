@@ -3,7 +3,14 @@
 from models.application import APPLICATION_STATES, Application, ApplicationEvent, Evidence
 from models.audit import AuditEntry
 from models.base import Base, UTCDateTime, utcnow
-from models.epcis import CAPTURE_BEHAVIOURS, IDENTIFIER_ROLES, CaptureJob, EpcisEvent, EventIdentifier
+from models.epcis import (
+    CAPTURE_BEHAVIOURS,
+    IDENTIFIER_ROLES,
+    CaptureJob,
+    EpcisEvent,
+    EventIdentifier,
+    NamedQuery,
+)
 from models.label import LABEL_STATUSES, Label, LabelEvent, NumberCounter
 from models.ledger import (
     KEY_PURPOSES,
@@ -27,6 +34,7 @@ __all__ = [
     "CaptureJob",
     "EpcisEvent",
     "EventIdentifier",
+    "NamedQuery",
     "JOB_STATES",
     "Lot",
     "Serial",

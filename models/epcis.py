@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -101,3 +101,18 @@ class EventIdentifier(Base):
     canonical: Mapped[str] = mapped_column(String(300), primary_key=True)
     #: ``/01/{gtin14}`` for anything of a GTIN (item, lot, class), so a GTIN pattern is one lookup.
     product: Mapped[str | None] = mapped_column(String(20))
+    #: A quantity element's amount (in its ``uom``), for GE_quantity / LT_quantity.
+    quantity: Mapped[float | None] = mapped_column(Float)
+
+
+class NamedQuery(Base):
+    """A query saved under a name (EPCIS 2.0 REST ``/queries``), run by its owner whenever they like."""
+
+    __tablename__ = "epcis_named_queries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The query document as given (EPCIS 2.0 query schema), JSON.
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -16,8 +16,15 @@ from flask_smorest import Blueprint
 
 from app.auth import api_principal
 from app.database import db
-from labels import capture, epcis_query
-from labels.errors import FieldIssue, InvalidEpcisDocument, InvalidInput, PayloadTooLarge, PermissionDenied
+from labels import capture, epcis_query, named_queries
+from labels.errors import (
+    FieldIssue,
+    InvalidEpcisDocument,
+    InvalidInput,
+    InvalidQuery,
+    PayloadTooLarge,
+    PermissionDenied,
+)
 from labels.organisations import find_by_tax_code, get_organisation
 from labels.permissions import EVENT_CAPTURING_ROLES, require_authenticated
 from models import CaptureJob, utcnow
@@ -166,8 +173,8 @@ _QUERY_PARAMETERS = [
 ]
 
 
-def _answer(params) -> tuple:
-    query = epcis_query.parse(params)
+def _answer(params, query=None):
+    query = query or epcis_query.parse(params)
     page = epcis_query.run(db.read_session, api_principal(), query)
     headers = {}
     if page.next_page_token:
@@ -198,3 +205,83 @@ class EventsOfEpc(MethodView):
     )
     def get(self, epc):
         return _answer([("MATCH_anyEPC", epc), *request.args.items(multi=True)])
+
+
+def _saved_json(saved) -> dict:
+    return {
+        "name": saved.name,
+        "query": json.loads(saved.query),
+        "createdAt": saved.created_at.isoformat().replace("+00:00", "Z"),
+        "events": url_for("epcis.NamedQueryEvents", name=saved.name),
+    }
+
+
+_NAMED_QUERY_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["name", "query"],
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,100}$"},
+                    "query": {
+                        "type": "object",
+                        "description": "SimpleEventQuery parameters (EPCIS 2.0 query schema)",
+                    },
+                },
+            }
+        }
+    },
+}
+NAME = "<string(maxlength=100):name>"
+
+
+@blp.route("/queries")
+class NamedQueries(MethodView):
+    @blp.doc(
+        summary="Save a query under a name (its parameters are checked now)", requestBody=_NAMED_QUERY_BODY
+    )
+    def post(self):
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise InvalidInput(FieldIssue("body", "type", "send a JSON object with name and query"))
+        saved = named_queries.create(db.session, api_principal(), body.get("name"), body.get("query"))
+        location = url_for("epcis.NamedQueryByName", name=saved.name)
+        return _saved_json(saved), 201, {"Location": location}
+
+    @blp.doc(summary="Your saved queries")
+    def get(self):
+        return {"queries": [_saved_json(q) for q in named_queries.list_own(db.session, api_principal())]}
+
+
+@blp.route(f"/queries/{NAME}")
+class NamedQueryByName(MethodView):
+    @blp.doc(summary="A saved query")
+    def get(self, name):
+        return _saved_json(named_queries.get(db.session, api_principal(), name))
+
+    @blp.doc(summary="Delete a saved query")
+    def delete(self, name):
+        named_queries.delete(db.session, api_principal(), name)
+        return "", 204
+
+
+@blp.route(f"/queries/{NAME}/events")
+class NamedQueryEvents(MethodView):
+    @blp.doc(
+        summary="Run a saved query (perPage and nextPageToken may be added)",
+        parameters=[p for p in _QUERY_PARAMETERS if p["name"] in ("perPage", "nextPageToken")],
+    )
+    def get(self, name):
+        paging = list(request.args.items(multi=True))
+        extra = [k for k, _ in paging if k not in ("perPage", "nextPageToken")]
+        if extra:
+            raise InvalidQuery(
+                [
+                    FieldIssue(k, "unknown-parameter", "a saved query takes only perPage and nextPageToken")
+                    for k in extra
+                ]
+            )
+        saved = named_queries.get(db.session, api_principal(), name)
+        return _answer(paging, named_queries.compiled(saved, paging))

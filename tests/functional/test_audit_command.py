@@ -82,7 +82,7 @@ def test_a_clean_history_verifies(runner, session, w):
     w.change(session, withdrawn, "withdraw", "thu hồi")
     result = audit(runner)
     assert result.exit_code == 0, result.output
-    assert "4 records, 5 checkpoints, 2 labels checked" in result.output
+    assert "4 records, 5 checkpoints, 2 labels, 0 events checked" in result.output
     assert "everything verifies" in result.output
     assert "TAMPERED" not in result.output
 
@@ -195,4 +195,47 @@ def test_a_history_across_key_rotations_verifies(runner, session, w):
     assert sorted(line.split()[2] for line in listed) == ["active", "active", "rotated", "rotated"]
     result = audit(runner)
     assert result.exit_code == 0, result.output
-    assert "3 records, 4 checkpoints, 2 labels checked" in result.output
+    assert "3 records, 4 checkpoints, 2 labels, 0 events checked" in result.output
+
+
+# --- traceability events ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def captured(session):
+    from labels.capture import capture
+    from tests.epcis_samples import document, gtin, item, object_event, transformation
+
+    org = make_org(session, "enterprise")
+    user = make_user(session, org, "enterprise")
+    other = make_org(session, "enterprise")
+    session.flush()
+    shirt = gtin(org.gs1_company_prefix, 3)
+    events = [
+        object_event([item(shirt, "A1"), item(shirt, "A2")]),
+        transformation([item(shirt, "A1")], [item(shirt, "B1")]),
+    ]
+    capture(session, principal(user), org, document(*events))
+    session.flush()
+    return {"other": other, "shirt": shirt}
+
+
+def test_captured_events_pass_the_audit(runner, captured):
+    result = audit(runner)
+    assert result.exit_code == 0, result.output
+    assert ", 2 events checked" in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ("UPDATE epcis_events SET document = replace(document, 'A2', 'A9')", "differs from the bytes"),
+        ("UPDATE epcis_events SET organisation_id = :other", "organisation differs"),
+        ("DELETE FROM epcis_event_identifiers WHERE canonical LIKE '%/21/A2'", "identifier index differs"),
+        ("UPDATE epcis_events SET leaf_index = leaf_index + 100000", "no signed receipt"),
+    ],
+)
+def test_each_tampered_event_row_is_named(runner, session, captured, change, problem):
+    session.execute(text(change), {"other": captured["other"].id} if ":other" in change else {})
+    output = tampered(runner, "epcis_events")
+    assert problem in output

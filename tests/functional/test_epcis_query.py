@@ -194,3 +194,38 @@ def test_events_of_one_epc_by_path_with_a_digital_link_or_urn(client, world):
     events = response.get_json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
     assert [e["type"] for e in events] == ["AggregationEvent", "ObjectEvent"]
     assert client.get(f"/epcis/epcs/{quote(world['carton'], safe='')}/events?bogus=1").status_code == 400
+
+
+def test_order_by_event_time_descending_pages_through_everything_once(client, world):
+    seen, params = [], {"perPage": 3, "orderBy": "eventTime", "orderDirection": "DESC"}
+    while True:
+        found, response = query(client, **params)
+        seen += [e["eventTime"] for e in found]
+        link = response.headers.get("Link")
+        if not link:
+            break
+        params["nextPageToken"] = link.split("nextPageToken=")[1].split(">")[0]
+    assert seen == sorted(seen, reverse=True) and len(seen) == 4
+
+
+def test_event_count_limit_caps_the_results_across_pages(client, world):
+    found, response = query(client, perPage=1, eventCountLimit=2)
+    token = response.headers["Link"].split("nextPageToken=")[1].split(">")[0]
+    second, response = query(client, perPage=1, eventCountLimit=2, nextPageToken=token)
+    assert len(found) == len(second) == 1 and "Link" not in response.headers
+
+
+def test_a_token_from_another_order_is_refused(client, world):
+    _, response = query(client, perPage=1)
+    token = response.headers["Link"].split("nextPageToken=")[1].split(">")[0]
+    refused = client.get(EVENTS, query_string={"orderBy": "eventTime", "nextPageToken": token})
+    assert refused.status_code == 400 and refused.get_json()["errors"][0]["field"] == "nextPageToken"
+
+
+def test_quantity_bounds_and_actions(client, world):
+    # The transformation's input is 10 KGM of fabric (tests.epcis_samples.transformation).
+    assert len(query(client, GE_quantity="10", LT_quantity="11")[0]) == 1
+    assert len(query(client, GT_quantity="10")[0]) == 0
+    assert len(query(client, EQ_action="OBSERVE")[0]) == 1
+    refused = client.get(EVENTS, query_string={"EQ_action": "SHIPPED"})
+    assert refused.status_code == 400 and refused.get_json()["errors"][0]["rule"] == "enum"
