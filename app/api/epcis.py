@@ -14,6 +14,7 @@ from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.schemas import ROW_ID
 from app.auth import api_principal
 from app.database import db
 from labels import capture, epcis_query, named_queries
@@ -37,10 +38,19 @@ BEHAVIOURS = ("rollback", "proceed")
 _DOCUMENT = {"application/json", "application/ld+json"}
 
 
+LD_JSON = "application/ld+json"
+
+
 @blp.after_request
 def _versions(response):
     response.headers["GS1-EPCIS-Version"] = EPCIS_VERSION
     response.headers["GS1-CBV-Version"] = CBV_VERSION
+    return response
+
+
+def _no_content(headers: dict):
+    response = current_app.response_class(status=204, headers=headers)
+    del response.headers["Content-Type"]  # a 204 has no body, so no media type to declare
     return response
 
 
@@ -136,8 +146,8 @@ class Capture(MethodView):
             "content": {"application/ld+json": {"schema": {"type": "object"}}},
             "description": "an EPCIS 2.0 JSON-LD EPCISDocument",
         },
-        responses={"202": {"description": "captured; Location names the capture job"}},
     )
+    @blp.response(202, description="the finished capture job; Location names it")
     def post(self):
         principal = api_principal()
         behaviour = _behaviour()
@@ -155,14 +165,20 @@ class Capture(MethodView):
         location = url_for("epcis.CaptureJobById", capture_id=job.id)
         return job_json(job), 202, {"Location": location} | _capture_headers()
 
-    @blp.doc(summary="The capture limits (GS1-EPCIS-Capture-Limit, GS1-EPCIS-Capture-File-Size-Limit)")
+    @blp.doc(
+        summary="The capture limits (GS1-EPCIS-Capture-Limit, GS1-EPCIS-Capture-File-Size-Limit)",
+    )
+    @blp.response(204, description="the limits, in the response headers")
     def options(self):
-        return "", 204, {"Allow": "OPTIONS, POST"} | _capture_headers()
+        return _no_content({"Allow": "OPTIONS, POST"} | _capture_headers())
 
 
-@blp.route("/capture/<int:capture_id>")
+@blp.route(f"/capture/<{ROW_ID}:capture_id>")
 class CaptureJobById(MethodView):
-    @blp.doc(summary="A capture job: what was captured and why any event was refused")
+    @blp.doc(
+        summary="A capture job: what was captured and why any event was refused",
+    )
+    @blp.response(200, description="the capture job")
     def get(self, capture_id):
         return job_json(capture.get_job(db.session, api_principal(), capture_id))
 
@@ -182,9 +198,7 @@ def _answer(params, query=None):
         args.append(("nextPageToken", page.next_page_token))
         headers["Link"] = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
     body = epcis_query.query_document(page.events, utcnow())
-    return current_app.response_class(
-        json.dumps(body, ensure_ascii=False), mimetype="application/ld+json", headers=headers
-    )
+    return current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype=LD_JSON, headers=headers)
 
 
 @blp.route("/events")
@@ -193,6 +207,7 @@ class Events(MethodView):
         summary="Query events (SimpleEventQuery parameters; an unknown one is a 400)",
         parameters=_QUERY_PARAMETERS,
     )
+    @blp.response(200, content_type=LD_JSON, description="an EPCISQueryDocument")
     def get(self):
         return _answer(request.args.items(multi=True))
 
@@ -203,6 +218,7 @@ class EventsOfEpc(MethodView):
     @blp.doc(
         summary="Events naming one EPC (EPC URN or Digital Link) in any list", parameters=_QUERY_PARAMETERS
     )
+    @blp.response(200, content_type=LD_JSON, description="an EPCISQueryDocument")
     def get(self, epc):
         return _answer([("MATCH_anyEPC", epc), *request.args.items(multi=True)])
 
@@ -242,6 +258,7 @@ class NamedQueries(MethodView):
     @blp.doc(
         summary="Save a query under a name (its parameters are checked now)", requestBody=_NAMED_QUERY_BODY
     )
+    @blp.response(201, description="the saved query")
     def post(self):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
@@ -251,6 +268,7 @@ class NamedQueries(MethodView):
         return _saved_json(saved), 201, {"Location": location}
 
     @blp.doc(summary="Your saved queries")
+    @blp.response(200, description="your saved queries")
     def get(self):
         return {"queries": [_saved_json(q) for q in named_queries.list_own(db.session, api_principal())]}
 
@@ -258,13 +276,15 @@ class NamedQueries(MethodView):
 @blp.route(f"/queries/{NAME}")
 class NamedQueryByName(MethodView):
     @blp.doc(summary="A saved query")
+    @blp.response(200, description="the saved query")
     def get(self, name):
         return _saved_json(named_queries.get(db.session, api_principal(), name))
 
     @blp.doc(summary="Delete a saved query")
+    @blp.response(204, description="deleted")
     def delete(self, name):
         named_queries.delete(db.session, api_principal(), name)
-        return "", 204
+        return _no_content({})
 
 
 @blp.route(f"/queries/{NAME}/events")
@@ -273,6 +293,7 @@ class NamedQueryEvents(MethodView):
         summary="Run a saved query (perPage and nextPageToken may be added)",
         parameters=[p for p in _QUERY_PARAMETERS if p["name"] in ("perPage", "nextPageToken")],
     )
+    @blp.response(200, content_type=LD_JSON, description="an EPCISQueryDocument")
     def get(self, name):
         paging = list(request.args.items(multi=True))
         extra = [k for k, _ in paging if k not in ("perPage", "nextPageToken")]

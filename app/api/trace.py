@@ -29,6 +29,14 @@ class TraceQuerySchema(Schema):
 @blp.route("")
 class Trace(MethodView):
     @blp.arguments(TraceQuerySchema, location="query")
-    @blp.doc(summary="The journey: own events, containers, upstream inputs (recursively), downstream")
+    @blp.doc(
+        summary="The journey: own events, containers, upstream inputs (recursively), downstream",
+        responses={
+            "200": {
+                "description": "the journey",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
+    )
     def get(self, args):
         return trace.journey(db.read_session, api_principal(), args["id"], args["depth"])
