@@ -105,7 +105,7 @@ def _document() -> object:
         raise InvalidEpcisDocument(FieldIssue("body", "json", f"the body is not JSON: {exc}")) from None
 
 
-def _organisation(principal):
+def capturing_organisation(principal):
     """The organisation captured for: ``?organisation=<tax code>``, else the caller's only one."""
     require_authenticated(principal)
     tax_code = request.args.get("organisation")
@@ -151,7 +151,7 @@ class Capture(MethodView):
     def post(self):
         principal = api_principal()
         behaviour = _behaviour()
-        organisation = _organisation(principal)
+        organisation = capturing_organisation(principal)
         document = _document()
         job = capture.capture(
             db.session,
