@@ -39,6 +39,16 @@ class Config:
     # The transparency log's origin line in checkpoints; default: the public host + "/log".
     LOG_ORIGIN = ""
 
+    # Serial issuance (docs/api.md#serial-jobs): a request for at most SERIAL_SYNC_LIMIT serials is issued
+    # within the request; a bigger one becomes a job that a background thread of the worker signs in
+    # chunks of SERIAL_JOB_CHUNK, each its own short transaction, pausing SERIAL_JOB_PAUSE_MS between
+    # chunks (to leave CPU to requests on a small server). A running job with no progress for
+    # SERIAL_JOB_STALLED_AFTER seconds lost its worker, and is failed.
+    SERIAL_SYNC_LIMIT = 1000
+    SERIAL_JOB_CHUNK = 1000
+    SERIAL_JOB_PAUSE_MS = 0
+    SERIAL_JOB_STALLED_AFTER = 600
+
     # Uploads and request bodies: 16 MiB, a 413 problem beyond; evidence files 10 MiB each.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

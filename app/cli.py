@@ -211,17 +211,33 @@ def init_app(app: Flask) -> None:
         "--key", "idempotency_key", required=True, help="repeat the command with the same key safely"
     )
     def serials_issue(lot_id, count, idempotency_key):
-        """Issue COUNT serials in a lot, all or nothing, with a progress bar."""
-        from labels.lots import issue_serials
+        """Issue COUNT serials in a lot, all or nothing, with a progress bar.
+
+        Runs as a serial job, in chunks that each commit on their own, as the server's background jobs
+        do: a big request never holds the database's write lock for long, and none of its serials is
+        issued until all are. Interrupted, it fails the job and leaves nothing behind."""
+        from app.serial_jobs import JobSettings, run_job
+        from labels.lots import claim_job, submit_serials
+        from models import SerialJob, utcnow
 
         with db.new_session() as session:
             try:
-                with click.progressbar(length=count, label="signing serials") as bar:
-                    job = issue_serials(session, CONSOLE, lot_id, count, idempotency_key, progress=bar.update)
+                job, _ = submit_serials(session, CONSOLE, lot_id, count, idempotency_key, at_once=False)
                 session.commit()
             except LabelsError as exc:
                 _fail(exc)
-            click.echo(f"job {job.id}: {job.issued} serials in lot {lot_id} ({job.state})")
+            # A queued job runs here: a new one, or one whose server worker died before starting it.
+            claimed = claim_job(session, utcnow(), job.id)
+            session.commit()
+        if claimed:
+            with click.progressbar(length=count, label="signing serials") as bar:
+                run_job(db.new_session, job.id, JobSettings(app.config), progress=bar.update)
+        with db.new_session() as session:
+            job = session.get(SerialJob, job.id)
+        if job.state == "failed":
+            click.secho(f"error: job {job.id} failed: {job.error}", fg="red", err=True)
+            sys.exit(1)
+        click.echo(f"job {job.id}: {job.issued} serials in lot {lot_id} ({job.state})")
 
     @app.cli.command("audit")
     def audit_command():
@@ -233,7 +249,8 @@ def init_app(app: Flask) -> None:
             with click.progressbar(length=size, label="verifying records") as bar:
                 report = audit(session, progress=bar.update)
         click.echo(
-            f"{report.records} records, {report.checkpoints} checkpoints, {report.labels} labels checked"
+            f"{report.records} records, {report.checkpoints} checkpoints, {report.labels} labels, "
+            f"{report.events} events checked"
         )
         for finding in report.findings:
             click.secho(f"TAMPERED {finding}", fg="red")

@@ -13,7 +13,9 @@ from models.base import Base, UTCDateTime, utcnow
 if TYPE_CHECKING:
     from models.product import Product
 
-JOB_STATES = ("running", "done", "failed")
+#: queued (accepted, committed, waiting for a worker), running (a worker is signing it in chunks),
+#: succeeded (every serial issued at once), failed (nothing issued; ``error`` says why).
+JOB_STATES = ("queued", "running", "succeeded", "failed")
 
 
 class Lot(Base):
@@ -33,7 +35,11 @@ class Lot(Base):
 
 
 class SerialJob(Base):
-    """A request to issue N serials in a lot; the idempotency key makes a retried request a no-op."""
+    """A request to issue N serials in a lot; the idempotency key makes a retried request a no-op.
+
+    ``issued`` counts the serials signed so far; they stay in :class:`PendingSerial` until the job
+    succeeds, so a lot never shows part of a job.
+    """
 
     __tablename__ = "serial_jobs"
     __table_args__ = (UniqueConstraint("lot_id", "idempotency_key", name="uq_serial_jobs_lot_key"),)
@@ -50,8 +56,27 @@ class SerialJob(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The worker's last sign of life (the job claimed, a chunk committed): a running job silent for
+    # too long belonged to a worker that died, and is failed rather than left running for ever.
+    progressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     lot: Mapped[Lot] = relationship()
+
+
+class PendingSerial(Base):
+    """A serial signed by a job that is still running: not issued, never resolved or printed.
+
+    The job moves its pending serials into :class:`Serial` in one transaction when it succeeds, and
+    deletes them when it fails.
+    """
+
+    __tablename__ = "pending_serials"
+    __table_args__ = (UniqueConstraint("job_id", "serial", name="uq_pending_serials_job_serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("serial_jobs.id"))
+    serial: Mapped[str] = mapped_column(String(20))
+    claim: Mapped[str] = mapped_column(Text)
 
 
 class Serial(Base):

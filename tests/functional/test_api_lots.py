@@ -92,3 +92,73 @@ def test_a_serials_qr_code_decodes_to_a_claim_that_verifies_with_the_published_k
     assert fields.labels == (labelled["label"].label_number,)
     svg = client.get(f"{url}/{item['serial']}/qr?format=svg", headers=auth)
     assert svg.mimetype == "image/svg+xml" and b"<svg xmlns" in svg.data
+
+
+def make_lot(client, labelled, number="L9"):
+    response = client.post(
+        "/api/v1/lots",
+        json={"gtin": labelled["product"].gtin, "lot_number": number},
+        headers=bearer(labelled["token"]),
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_a_small_request_answers_201_with_the_job_to_read_back(client, labelled):
+    auth = bearer(labelled["token"])
+    lot_id = make_lot(client, labelled)
+    issued = client.post(
+        f"/api/v1/lots/{lot_id}/serials", json={"count": 3}, headers=auth | {"Idempotency-Key": "s-1"}
+    )
+    assert issued.status_code == 201
+    job = issued.get_json()
+    location = f"/api/v1/lots/{lot_id}/serial-jobs/{job['id']}"
+    assert issued.headers["Location"] == location
+    assert (job["state"], job["requested"], job["issued"], job["percent"], job["error"]) == (
+        "succeeded",
+        3,
+        3,
+        100,
+        "",
+    )
+    assert job["links"] == {
+        "self": location,
+        "lot": f"/api/v1/lots/{lot_id}",
+        "serials": f"/api/v1/lots/{lot_id}/serials",
+        "sheet": f"/api/v1/lots/{lot_id}/sheet.pdf",
+    }
+    assert client.get(location, headers=auth).get_json() == job
+    replay = client.post(
+        f"/api/v1/lots/{lot_id}/serials", json={"count": 3}, headers=auth | {"Idempotency-Key": "s-1"}
+    )
+    assert replay.status_code == 200 and replay.get_json()["id"] == job["id"]
+    assert replay.headers["Location"] == location
+    listed = client.get(f"/api/v1/lots/{lot_id}/serial-jobs", headers=auth).get_json()
+    assert listed["total"] == 1 and listed["items"] == [job]
+
+
+def test_a_job_is_found_only_under_its_own_lot(client, labelled):
+    auth = bearer(labelled["token"])
+    first, second = make_lot(client, labelled, "LA"), make_lot(client, labelled, "LB")
+    job = client.post(
+        f"/api/v1/lots/{first}/serials", json={"count": 1}, headers=auth | {"Idempotency-Key": "x"}
+    ).get_json()
+    assert client.get(f"/api/v1/lots/{second}/serial-jobs/{job['id']}", headers=auth).status_code == 404
+    assert client.get(f"/api/v1/lots/{first}/serial-jobs/2147483647", headers=auth).status_code == 404
+    assert client.get(f"/api/v1/lots/{first}/serial-jobs/{job['id']}").status_code == 404  # anonymous
+
+
+def test_a_big_request_is_refused_up_front_when_its_job_could_only_fail(client, session):
+    enterprise = make_org(session, "enterprise")
+    product = make_product(session, enterprise, published=True)  # no label: codes would claim nothing
+    token = make_token(session, make_user(session, enterprise, "enterprise"))
+    labelled = {"product": product, "token": token}
+    lot_id = make_lot(client, labelled)
+    response = client.post(
+        f"/api/v1/lots/{lot_id}/serials",
+        json={"count": 50_000},
+        headers=bearer(token) | {"Idempotency-Key": "big"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["rule"] == "labelled-product"
+    assert client.get(f"/api/v1/lots/{lot_id}/serial-jobs", headers=bearer(token)).get_json()["total"] == 0

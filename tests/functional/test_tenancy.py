@@ -14,28 +14,38 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from app import create_app  # noqa: F401 - imported so a broken app fails here, not obscurely
+from labels import named_queries
 from labels.applications import add_evidence
+from labels.capture import capture
 from labels.evidence import FileSystemEvidenceStore
-from labels.gs1 import make_gtin
+from labels.gs1 import make_gln, make_gtin
 from labels.lots import create_lot, issue_serials
 from models import (
     ApiToken,
     Application,
     CriteriaSet,
+    EpcisEvent,
     Evidence,
     Label,
     LabelKind,
     Lot,
+    NamedQuery,
     Organisation,
     Product,
     Scheme,
     Serial,
+    SerialJob,
 )
+from tests.epcis_samples import document as epcis_document
+from tests.epcis_samples import lot as epcis_lot
+from tests.epcis_samples import object_event, transformation
 from tests.helpers import (
     CRITERIA,
     PASSWORD,
@@ -74,6 +84,7 @@ class World:
     label: Label | None = None
     lot: Lot | None = None
     serial: str = ""
+    capture_job_id: int = 0
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
@@ -84,6 +95,7 @@ class World:
             draft_secret(self.a),
             evidence_secret(self.a),
             lot_secret(self.a),
+            epcis_secret(self.a),
         ]
 
 
@@ -156,12 +168,30 @@ def world(app, session, evidence_store) -> World:
     world.lot = create_lot(session, principal(member_a), published.gtin, lot_secret(a))
     job = issue_serials(session, principal(member_a), world.lot.id, 1, "tenancy")
     world.serial = session.scalar(select(Serial.serial).where(Serial.job_id == job.id))
+    made = transformation([epcis_lot(published.gtin, epcis_secret(a))], [traced_item(world)])
+    world.capture_job_id = capture(session, principal(member_a), a, epcis_document(made)).id
+    saved_query = {"MATCH_epcClass": [epcis_lot(published.gtin, epcis_secret(a))]}
+    named_queries.create(session, principal(member_a), f"walk-{a.id}", saved_query)
     session.flush()
     return world
 
 
 def lot_secret(organisation) -> str:
     return f"LOTA{organisation.id}X"
+
+
+def epcis_secret(organisation) -> str:
+    """The lot number of an input in A's private traceability event."""
+    return f"EPCISA{organisation.id}S"
+
+
+def traced_item(w: World) -> str:
+    """An item of A's published product, made (in A's private event) from A's secret input lot."""
+    return f"https://id.gs1.org/01/{w.published_a.gtin}/21/TRACED1"
+
+
+def _new_event(w: World) -> dict:
+    return epcis_document(object_event([f"https://id.gs1.org/01/{w.published_a.gtin}/21/NEW1"]))
 
 
 @dataclass(frozen=True)
@@ -460,6 +490,18 @@ CASES = [
     ),
     Case(
         "GET",
+        "/api/v1/lots/<int:lot_id>/serial-jobs",
+        lambda w: f"/api/v1/lots/{w.lot.id}/serial-jobs",
+        LOT_READERS,
+    ),
+    Case(
+        "GET",
+        "/api/v1/lots/<int:lot_id>/serial-jobs/<int:job_id>",
+        lambda w: f"/api/v1/lots/{w.lot.id}/serial-jobs/{_first_job_id(w)}",
+        LOT_READERS,
+    ),
+    Case(
+        "GET",
         "/api/v1/lots/<int:lot_id>/serials/<string:serial>/qr",
         lambda w: f"/api/v1/lots/{w.lot.id}/serials/{w.serial}/qr",
         LOT_READERS,
@@ -523,6 +565,79 @@ CASES = [
         EVERYONE,
         sees_private=frozenset(),
     ),
+    # Traceability: A's events are private (A has not published them); only A and administrators see
+    # them, in queries, per-EPC lists and journeys alike. Only A's members capture for A.
+    Case(
+        "GET",
+        "/api/v1/trace",
+        lambda w: f"/api/v1/trace?id={traced_item(w)}",
+        EVERYONE,
+        sees_private=A_SIDE,
+    ),
+    Case(
+        "GET",
+        "/epcis/events",
+        lambda w: f"/epcis/events?MATCH_outputEPC={traced_item(w)}",
+        EVERYONE,
+        sees_private=A_SIDE,
+    ),
+    Case(
+        "GET",
+        "/epcis/epcs/<path:epc>/events",
+        lambda w: f"/epcis/epcs/{quote(traced_item(w), safe='')}/events",
+        EVERYONE,
+        sees_private=A_SIDE,
+    ),
+    Case(
+        "POST",
+        "/epcis/capture",
+        lambda w: f"/epcis/capture?organisation={w.a.tax_code}",
+        _all("member_a"),
+        body=_new_event,
+    ),
+    Case(
+        "GET",
+        "/epcis/capture/<int:capture_id>",
+        lambda w: f"/epcis/capture/{w.capture_job_id}",
+        A_SIDE,
+    ),
+    # A saved query is its owner's: its text names A's private lot, its results A's private event.
+    Case(
+        "POST",
+        "/epcis/queries",
+        lambda w: "/epcis/queries",
+        AUTHENTICATED,
+        body=lambda w: {"name": "walk-new", "query": {"eventType": ["ObjectEvent"]}},
+        sees_private=frozenset(),
+    ),
+    Case("GET", "/epcis/queries", lambda w: "/epcis/queries", AUTHENTICATED, sees_private=_all("member_a")),
+    Case("GET", "/epcis/queries/<string:name>", lambda w: f"/epcis/queries/walk-{w.a.id}", A_SIDE),
+    Case(
+        "GET", "/epcis/queries/<string:name>/events", lambda w: f"/epcis/queries/walk-{w.a.id}/events", A_SIDE
+    ),
+    Case("DELETE", "/epcis/queries/<string:name>", lambda w: f"/epcis/queries/walk-{w.a.id}", A_SIDE),
+    # Spreadsheet import of events: the blank templates are for anyone; only A's members import for A.
+    Case(
+        "GET",
+        "/api/v1/events/template.csv",
+        lambda w: "/api/v1/events/template.csv",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/events/template.xlsx",
+        lambda w: "/api/v1/events/template.xlsx",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "POST",
+        "/api/v1/events/import",
+        lambda w: f"/api/v1/events/import?organisation={w.a.tax_code}",
+        _all("member_a"),
+        files=lambda w: _event_import_file(w),
+    ),
     # Last: revoking A's token would lock member_a out of the cases after it.
     Case(
         "DELETE",
@@ -533,12 +648,25 @@ CASES = [
 ]
 
 
+def _first_job_id(world: World) -> int:
+    """The job that issued the world's serial (made by the fixture, in the test's session)."""
+    session = object_session(world.lot)
+    return session.scalar(select(SerialJob.id).where(SerialJob.lot_id == world.lot.id).order_by(SerialJob.id))
+
+
 def _import_file(world: World):
     row = f"{make_gtin(world.a.gs1_company_prefix, 88)},Hàng nhập,food"
     return {
         "file": (io.BytesIO(f"gtin,name_vi,sector\n{row}\n".encode()), "p.csv"),
         "holder_id": str(world.a.id),
     }
+
+
+def _event_import_file(world: World):
+    gln = make_gln(world.a.gs1_company_prefix, 5)
+    row = f"object,2026-10-02 07:30,commissioning,{gln},{world.published_a.gtin}:IMPORT1"
+    header = "event_type,event_time,biz_step,location_gln,items"
+    return {"file": (io.BytesIO(f"{header}\n{row}\n".encode()), "events.csv")}
 
 
 def _snapshot(session, world: World) -> tuple:
@@ -559,6 +687,10 @@ def _snapshot(session, world: World) -> tuple:
         session.scalars(select(CriteriaSet.id).where(CriteriaSet.scheme_id == world.scheme.id)).all()
     )
     kinds, schemes = (len(session.scalars(select(model)).all()) for model in (LabelKind, Scheme))
+    events = len(session.scalars(select(EpcisEvent.id).where(EpcisEvent.organisation_id == world.a.id)).all())
+    saved_queries = len(
+        session.scalars(select(NamedQuery.id).where(NamedQuery.name == f"walk-{world.a.id}")).all()
+    )
     return (
         a.address,
         draft.name_en,
@@ -571,6 +703,8 @@ def _snapshot(session, world: World) -> tuple:
         criteria_versions,
         kinds,
         schemes,
+        events,
+        saved_queries,
     )
 
 
@@ -620,7 +754,7 @@ def test_the_tenancy_walk_covers_every_api_endpoint(app):
     endpoints = {
         (method, shape(rule.rule))
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/v1/")
+        if rule.rule.startswith(("/api/v1/", "/epcis/"))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert endpoints - cases == set(), "add a tenancy case for each new endpoint"
