@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from labels import audit
+from labels import audit, tlog
 from labels.errors import Conflict, LabelsError, NotFound
 from labels.keys import generate_private_key, private_key_bytes, public_key_bytes
 from labels.permissions import Principal, require_admin
@@ -126,6 +126,9 @@ def generate_keys(session: Session, actor: Principal, passphrase: str | None) ->
 
 def rotate_key(session: Session, actor: Principal, purpose: str, passphrase: str | None) -> SigningKey:
     require_admin(actor, "keys:write")
+    # Signers read the active key under the log lock; taking it here too means a signature in flight
+    # finishes with the old key before it stops being active, never after.
+    tlog.lock(session)
     try:
         old = active_key(session, purpose)
     except SigningUnavailable:
@@ -140,6 +143,7 @@ def rotate_key(session: Session, actor: Principal, purpose: str, passphrase: str
 
 def retire_key(session: Session, actor: Principal, kid: str) -> SigningKey:
     require_admin(actor, "keys:write")
+    tlog.lock(session)  # as in rotate_key: no signature is in flight with the key being retired
     key = session.scalar(select(SigningKey).where(SigningKey.kid == kid))
     if key is None:
         raise NotFound(f"no key {kid}")

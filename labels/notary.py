@@ -63,6 +63,7 @@ class Notary:
         self, session: Session, record_type: str, subject: str, document: dict, created: datetime
     ) -> dict:
         """Sign ``document`` and append its canonical bytes to the log; returns the signed document."""
+        tlog.lock(session)  # before the key is read: a rotation (which takes the lock too) cannot slip in
         signed, key = self.sign(session, document, created)
         data = canonical_json(signed)
         index, digest = tlog.append(session, data)
