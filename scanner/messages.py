@@ -1,0 +1,115 @@
+"""The verdict words and their plain sentences, in Vietnamese and English.
+
+The seven words the registry's resolver also answers (``labels/resolver.py``) carry the resolver's own
+sentences, word for word, so a shopper reads the same thing from the scanner and from the consumer
+page; ``labels.resolver`` cannot be imported here (it needs SQLAlchemy), so the tests hold the two
+tables equal. The others are the scanner's: what only an offline verifier can run into.
+"""
+
+from __future__ import annotations
+
+#: Words the registry's resolver answers too, in its order.
+SERVER_VERDICTS = (
+    "valid",
+    "expired",
+    "suspended",
+    "withdrawn",
+    "serial-not-issued",
+    "not-registered",
+    "forged",
+)
+#: Every word :func:`scanner.verify.verify_code` can answer.
+VERDICTS = (*SERVER_VERDICTS, "unknown-key", "not-an-ecoreg-code", "needs-online-check")
+#: Answers after which nothing more is to be learnt: the code is good.
+PASSING = frozenset({"valid"})
+#: Answers that leave the question open: offline, the scanner could not decide.
+UNDECIDED = frozenset({"needs-online-check"})
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "valid": (
+        "Sản phẩm đã đăng ký và nhãn sinh thái còn hiệu lực.",
+        "This product is registered and its eco-label is valid.",
+    ),
+    "expired": (
+        "Nhãn sinh thái của sản phẩm này đã hết hiệu lực.",
+        "The eco-label of this product has expired.",
+    ),
+    "suspended": (
+        "Nhãn sinh thái của sản phẩm này đang bị đình chỉ: hiện không được sử dụng.",
+        "The eco-label of this product is suspended: it may not be used for now.",
+    ),
+    "withdrawn": (
+        "Nhãn sinh thái của sản phẩm này đã bị thu hồi.",
+        "The eco-label of this product was withdrawn.",
+    ),
+    "serial-not-issued": (
+        "Mã này chưa bao giờ được cấp cho sản phẩm này: có thể là hàng giả.",
+        "This code was never issued for this product: it is likely a counterfeit.",
+    ),
+    "not-registered": (
+        "Sản phẩm này không có trong sổ đăng ký nhãn sinh thái.",
+        "This product is not in the eco-label registry.",
+    ),
+    "forged": (
+        "Mã này không do cơ quan đăng ký ký: đây là mã giả mạo.",
+        "This code was not signed by the registry: it is forged.",
+    ),
+    "unknown-key": (
+        "Mã được ký bằng một khóa mà dữ liệu tin cậy trên máy chưa có: hãy cập nhật rồi quét lại; "
+        "nếu vẫn vậy, hãy coi đây là mã giả.",
+        "This code is signed with a key this device's trust data does not have: update it and scan "
+        "again; if the answer stays the same, treat the code as counterfeit.",
+    ),
+    "not-an-ecoreg-code": (
+        "Đây không phải là mã của sổ đăng ký nhãn sinh thái Đồng Nai.",
+        "This is not a code of the Đồng Nai eco-label registry.",
+    ),
+    "needs-online-check": (
+        "Không thể kiểm tra mã này khi không có mạng: cần tra cứu sổ đăng ký trực tuyến.",
+        "This code cannot be checked offline: the registry must be asked online.",
+    ),
+}
+
+#: Why an offline answer stays ``needs-online-check`` (or why ``not-an-ecoreg-code``), when a more
+#: precise sentence helps the person holding the phone.
+REASONS: dict[str, tuple[str, str]] = {
+    "gtin-only": (
+        "Mã vạch chỉ cho biết sản phẩm (GTIN), không mang chữ ký: cần kết nối mạng để kiểm tra nhãn "
+        "sinh thái của sản phẩm.",
+        "A barcode only names the product (its GTIN) and carries no signature: the product's eco-label "
+        "can only be checked online.",
+    ),
+    "no-claim": (
+        "Mã không mang chữ ký của cơ quan đăng ký: cần kết nối mạng để tra cứu sản phẩm.",
+        "This code carries no registry signature: the product can only be looked up online.",
+    ),
+    "bundle-too-old": (
+        "Mã là thật, nhưng dữ liệu tin cậy trên máy đã quá cũ để biết nhãn còn hiệu lực hay không: "
+        "hãy cập nhật rồi quét lại.",
+        "The code is genuine, but this device's trust data is too old to tell whether the label is "
+        "still valid: update it and scan again.",
+    ),
+    "status-unknown": (
+        "Mã là thật, nhưng dữ liệu tin cậy trên máy chưa có tình trạng của nhãn này: hãy cập nhật "
+        "rồi quét lại.",
+        "The code is genuine, but this device's trust data does not hold this label's status yet: "
+        "update it and scan again.",
+    ),
+    "retired-key": (
+        "Mã được ký bằng một khóa mà cơ quan đăng ký đã ngừng tin dùng: cần kết nối mạng để xác nhận "
+        "mã này thật sự đã được cấp.",
+        "This code is signed with a key the registry has retired: it must be confirmed online that the "
+        "code was really issued.",
+    ),
+    "other-host": (
+        "Mã trỏ tới một trang web khác, không phải sổ đăng ký nhãn sinh thái Đồng Nai: đừng tin "
+        "thông tin trên trang đó.",
+        "This code points to another website, not the Đồng Nai eco-label registry: do not trust what "
+        "that site says.",
+    ),
+}
+
+
+def sentences(verdict: str, reason: str | None = None) -> tuple[str, str]:
+    """``(Vietnamese, English)`` for a verdict, the precise one when ``reason`` has its own."""
+    return REASONS.get(reason or "", MESSAGES[verdict])
