@@ -49,10 +49,33 @@ class Config:
     SERIAL_JOB_PAUSE_MS = 0
     SERIAL_JOB_STALLED_AFTER = 600
 
+    # Watchlist webhooks (docs/retailers.md): a background thread in each worker (when
+    # WEBHOOK_DISPATCHER_THREAD is on; else run `ecoreg webhooks deliver`) POSTs each due delivery with a
+    # timeout of WEBHOOK_TIMEOUT_SECONDS. A failed attempt is retried after WEBHOOK_BACKOFF_BASE_MS,
+    # doubled each time up to WEBHOOK_BACKOFF_MAX_MS, with jitter, until WEBHOOK_MAX_ATTEMPTS (the
+    # defaults retry for about half a day). Labels that expired are looked for every
+    # WEBHOOK_SWEEP_SECONDS. Endpoints that resolve to loopback, private or link-local addresses are
+    # refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS: the registry must not be made to probe its own network.
+    WEBHOOK_DISPATCHER_THREAD = True
+    WEBHOOK_MAX_ATTEMPTS = 12
+    WEBHOOK_BACKOFF_BASE_MS = 30_000
+    WEBHOOK_BACKOFF_MAX_MS = 6 * 3600 * 1000
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOK_SWEEP_SECONDS = 60
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+
     # Uploads and request bodies: 16 MiB, a 413 problem beyond; evidence files 10 MiB each.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
     EVIDENCE_DIR = str(INSTANCE / "evidence")
+    # The scan log (app/scan_log.py): buffered scans are stored every SCAN_FLUSH_SECONDS (0: at once, in
+    # the request). Signals: a serial scanned more than SIGNAL_SERIAL_LIMIT times, or a lot's serials more
+    # than SIGNAL_LOT_FACTOR times its size, is flagged; SIGNAL_DAYS is the default window.
+    SCAN_FLUSH_SECONDS = 1.0
+    SIGNAL_SERIAL_LIMIT = 20
+    SIGNAL_LOT_FACTOR = 3
+    SIGNAL_DAYS = 30
+
     # EPCIS capture: events per document and bytes per document (advertised by OPTIONS /epcis/capture).
     EPCIS_CAPTURE_LIMIT = 10_000
     EPCIS_CAPTURE_FILE_SIZE_LIMIT = 16 * 1024 * 1024
@@ -106,6 +129,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # a receiver on the developer's own machine
 
 
 class TestingConfig(Config):
@@ -117,6 +141,10 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     API_ANONYMOUS_RATE_LIMIT = "100000 per minute"
     PUBLIC_BASE_URL = "http://localhost"
+    # The suite's tests share one connection: no thread of the app's own may use it behind their back.
+    WEBHOOK_DISPATCHER_THREAD = False
+    SCAN_FLUSH_SECONDS = 0  # scans stored as each request ends, on the request's (the test's) connection
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS = True  # the tests' receivers listen on 127.0.0.1
 
 
 class ProductionConfig(Config):

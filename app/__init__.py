@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app import api, cli, errors, web
+    from app import api, cli, errors, scan_log, web, webhook_dispatcher
     from app.database import db
     from app.extensions import babel, csrf, limiter, login_manager, migrate
     from labels.notary import Notary
@@ -40,6 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    webhook_dispatcher.init_app(app)
+    scan_log.init_app(app)
 
     @app.after_request
     def _security_headers(response):

@@ -239,6 +239,25 @@ def init_app(app: Flask) -> None:
             sys.exit(1)
         click.echo(f"job {job.id}: {job.issued} serials in lot {lot_id} ({job.state})")
 
+    webhooks = click.Group("webhooks", help="Webhooks of retailers' watchlists (docs/retailers.md).")
+    app.cli.add_command(webhooks)
+
+    @webhooks.command("deliver")
+    @click.option("--once", is_flag=True, help="one pass, then exit (for cron, or to catch up by hand)")
+    def webhooks_deliver(once):
+        """Tell watchers of labels that expired and send every webhook delivery that is due.
+
+        Without --once it keeps doing so, as each worker's background thread does: run it as a process
+        of its own when WEBHOOK_DISPATCHER_THREAD is off. Several may run at once; each delivery
+        attempt is still made once."""
+        from app.webhook_dispatcher import DispatchSettings, dispatcher, run_pass
+
+        if once:
+            click.echo(run_pass(db.new_session, DispatchSettings(app.config)).summary())
+            return
+        click.echo("delivering webhooks; Ctrl-C stops")
+        dispatcher(app).run()
+
     @app.cli.command("audit")
     def audit_command():
         """Re-verify every signature, recompute the log, check the checkpoints; exit 1 on any finding."""

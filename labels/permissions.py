@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from labels.errors import AuthenticationRequired, NotFound, PermissionDenied
+from labels.errors import AuthenticationRequired, InvalidInput, NotFound, PermissionDenied
 
 SCOPES: dict[str, str] = {
     "organisations:write": "create organisations (administrators) or edit your own",
@@ -29,6 +29,9 @@ SCOPES: dict[str, str] = {
     "labels:write": "decide applications and suspend, reinstate or withdraw labels (the scheme's certifiers)",
     "events:read": "read your organisation's private traceability events",
     "events:write": "capture and import traceability events for your organisation",
+    "signals:read": "read the scan log's counterfeit signals (the authority and certification bodies)",
+    "watchlist:read": "read your retailer's watchlist, notices, webhook endpoints and their delivery log",
+    "watchlist:write": "watch and unwatch products and labels, mark notices read, manage webhook endpoints",
 }
 
 #: Which organisation kinds a role may be held in.
@@ -223,3 +226,40 @@ def private_event_owners(principal: Principal) -> set[int] | None:
     if principal.is_admin:
         return None
     return principal.organisation_ids()
+
+
+# --- watchlists, notices and webhooks ------------------------------------------------------------
+
+# Which products a supermarket watches and where its systems listen are its own business: only its
+# retailer members keep them, not even administrators (who see each change in the audit trail).
+
+
+def watchlist_keepers(principal: Principal, scope: str) -> set[int]:
+    """The retailers whose watchlist, notices and webhooks the principal keeps; empty for everyone
+    else, who therefore find none of them ("not found")."""
+    require_scope(principal, scope)
+    return principal.organisation_ids("retailer")
+
+
+def require_watchlist_keepers(
+    principal: Principal, scope: str, organisation_id: int | None = None
+) -> set[int]:
+    """The retailers a list covers: the one named, or all of the caller's."""
+    keepers = watchlist_keepers(principal, scope)
+    if not keepers:
+        raise PermissionDenied("only members of a retailer keep a watchlist, notices and webhooks")
+    if organisation_id is None:
+        return keepers
+    if organisation_id not in keepers:
+        raise PermissionDenied("only the retailer's own members keep its watchlist and webhooks")
+    return {organisation_id}
+
+
+def require_watchlist_keeper(principal: Principal, scope: str, organisation_id: int | None = None) -> int:
+    """The retailer a new watch or endpoint is for: the one named, or the caller's only one."""
+    keepers = require_watchlist_keepers(principal, scope, organisation_id)
+    if len(keepers) > 1:
+        raise InvalidInput.one(
+            "organisation_id", "required", "you are a member of several retailers: name one"
+        )
+    return next(iter(keepers))

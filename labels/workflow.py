@@ -22,6 +22,7 @@ from labels.credentials import issue_credential, record_status_change
 from labels.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from labels.numbers import next_label_number
 from labels.permissions import Principal, require_applicant, require_certifier_of
+from labels.watchlists import notify_status_change
 from models import Application, ApplicationEvent, Label, LabelEvent, utcnow
 
 VIETNAM = timedelta(hours=7)  # label numbers carry the year of issue in Vietnam, not in UTC
@@ -234,6 +235,9 @@ def transition_label(
     label.status = step.to
     label.status_reason = reason
     record_status_change(session, label, label.events[-1], now)
+    # Watchlists (labels/watchlists.py): notices and webhook deliveries for the retailers watching this
+    # label, written in this same transaction, so they exist exactly when the change does.
+    notify_status_change(session, label, label.events[-1], now)
     audit.record(
         session, actor, f"label.{action}", "label", label.label_number, label.holder_id, reason=reason
     )

@@ -25,10 +25,22 @@ from models.ledger import (
 from models.lot import JOB_STATES, Lot, Serial, SerialJob
 from models.organisation import ORGANISATION_KINDS, ROLES, Membership, Organisation
 from models.product import Product
+from models.scan import CLIENT_CLASSES, Scan
 from models.scheme import COMPARATORS, CRITERION_KINDS, ISO_TYPES, CriteriaSet, Criterion, LabelKind, Scheme
 from models.user import ApiToken, User
+from models.watchlist import (
+    DELIVERY_STATES,
+    NOTIFICATION_KINDS,
+    Notification,
+    Watch,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
+    "CLIENT_CLASSES",
+    "Scan",
     "CAPTURE_BEHAVIOURS",
     "IDENTIFIER_ROLES",
     "CaptureJob",
@@ -73,4 +85,11 @@ __all__ = [
     "UTCDateTime",
     "User",
     "utcnow",
+    "DELIVERY_STATES",
+    "NOTIFICATION_KINDS",
+    "Notification",
+    "Watch",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -14,10 +14,12 @@ from app.api import (
     organisations,
     products,
     schemes,
+    signals,
     tokens,
     trace,
     trust,
     users,
+    watchlists,
 )
 from app.auth import api_principal
 from app.extensions import Api, _has_valid_token, csrf, limiter
@@ -36,8 +38,10 @@ BLUEPRINTS = (
     epcis.blp,
     events_import.blp,
     trace.blp,
+    signals.blp,
     trust.blp,
     audit.blp,
+    watchlists.blp,
 )
 
 

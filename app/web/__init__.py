@@ -6,7 +6,18 @@ from flask import Flask, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from app.auth import web_principal
-from app.web import catalogue, certification, journey, pages, portal, resolver, scan, traceability
+from app.web import (
+    catalogue,
+    certification,
+    journey,
+    pages,
+    portal,
+    resolver,
+    scan,
+    signals,
+    traceability,
+    watchlist,
+)
 from labels.reference import DISTRICTS, SECTORS, name_of
 
 
@@ -31,6 +42,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(journey.bp)
     app.register_blueprint(traceability.bp)
     app.register_blueprint(scan.bp)
+    app.register_blueprint(signals.bp)
+    app.register_blueprint(watchlist.bp)
 
     app.jinja_env.globals["web_principal"] = web_principal
     app.jinja_env.filters["combine_page"] = lambda query, page: {**query, "page": page}

@@ -3,10 +3,11 @@
 The world: two enterprises, A and B, each with a member, a draft (private) and a published product;
 a retailer, a certifier, a certifier of another certification body and an administrator. A has a
 draft application with evidence (private to A's members), a submitted one with evidence (visible
-to A's members and the scheme's certifiers) and an issued carbon label (public). Each case below
-targets enterprise A's data and says which callers may succeed. Everyone else must be refused
-(401, 403, 404 or 422), must not find A's private markers anywhere in the response, and must leave
-A's data unchanged.
+to A's members and the scheme's certifiers) and an issued carbon label (public). The retailer watches
+A's published product and a label of B's (suspended, so it has a notice), with a webhook endpoint
+(private to the retailer). Each case below targets enterprise A's data (or the retailer's) and says
+which callers may succeed. Everyone else must be refused (401, 403, 404 or 422), must not find A's
+private markers anywhere in the response, and must leave A's data unchanged.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from app import create_app  # noqa: F401 - imported so a broken app fails here, not obscurely
-from labels import named_queries
+from labels import named_queries, watchlists, webhooks
 from labels.applications import add_evidence
 from labels.capture import capture
 from labels.evidence import FileSystemEvidenceStore
 from labels.gs1 import make_gln, make_gtin
 from labels.lots import create_lot, issue_serials
+from labels.workflow import transition_label
 from models import (
     ApiToken,
     Application,
@@ -37,11 +39,15 @@ from models import (
     LabelKind,
     Lot,
     NamedQuery,
+    Notification,
     Organisation,
     Product,
     Scheme,
     Serial,
     SerialJob,
+    Watch,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.epcis_samples import document as epcis_document
 from tests.epcis_samples import lot as epcis_lot
@@ -85,6 +91,11 @@ class World:
     lot: Lot | None = None
     serial: str = ""
     capture_job_id: int = 0
+    # The retailer's watchlist: a watch, a webhook endpoint, a notice (of B's label, suspended).
+    retailer: Organisation | None = None
+    watch_id: int = 0
+    endpoint_id: int = 0
+    notification_id: int = 0
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
@@ -96,6 +107,9 @@ class World:
             evidence_secret(self.a),
             lot_secret(self.a),
             epcis_secret(self.a),
+            # The retailer's too, for the watchlist cases (allowed to the retailer alone): where its
+            # systems listen.
+            retailer_hook_secret(self.retailer),
         ]
 
 
@@ -107,6 +121,11 @@ def draft_secret(a: Organisation) -> str:
 def evidence_secret(a: Organisation) -> str:
     """Written in the evidence file of A's draft application."""
     return f"evidence-secret-A-{a.id}"
+
+
+def retailer_hook_secret(retailer: Organisation) -> str:
+    """In the path of the retailer's webhook endpoint."""
+    return f"retailer-hook-{retailer.id}"
 
 
 def draft_claims(w: World) -> dict:
@@ -172,8 +191,27 @@ def world(app, session, evidence_store) -> World:
     world.capture_job_id = capture(session, principal(member_a), a, epcis_document(made)).id
     saved_query = {"MATCH_epcClass": [epcis_lot(published.gtin, epcis_secret(a))]}
     named_queries.create(session, principal(member_a), f"walk-{a.id}", saved_query)
+    world.retailer = retailer
+    _watchlist(session, world, users)
     session.flush()
     return world
+
+
+def _watchlist(session, world: World, users) -> None:
+    """The retailer watches A's published product and a label of B's that was then suspended: a notice
+    and a delivery to its webhook endpoint."""
+    buyer = principal(users["retailer"])
+    world.watch_id = watchlists.watch(session, buyer, gtin=world.published_a.gtin).id
+    url = f"https://hooks.example.vn/{retailer_hook_secret(world.retailer)}"
+    world.endpoint_id = webhooks.create_endpoint(session, buyer, url).id
+    b_product = make_product(session, world.b, number=2, published=True, name_vi="Bánh của B")
+    b_label = make_label(session, users["member_b"], world.scheme, [b_product], users["certifier"])
+    watchlists.watch(session, buyer, label_number=b_label.label_number)
+    transition_label(session, principal(users["certifier"]), b_label.label_number, "suspend", "kiểm tra")
+    session.flush()
+    world.notification_id = session.scalar(
+        select(Notification.id).where(Notification.organisation_id == world.retailer.id)
+    )
 
 
 def lot_secret(organisation) -> str:
@@ -215,6 +253,7 @@ AUTHENTICATED = _all(*ROLES[1:])
 LOT_READERS = _all("member_a", "certifier", "other_certifier", "admin")
 EVERYONE = frozenset(ROLES)
 A_SIDE = _all("member_a", "admin")
+RETAILER = _all("retailer")
 
 CASES = [
     Case(
@@ -638,6 +677,73 @@ CASES = [
         _all("member_a"),
         files=lambda w: _event_import_file(w),
     ),
+    # Watchlists, notices and webhooks are the retailer's own: nobody else (administrators neither)
+    # sees or changes them.
+    Case("GET", "/api/v1/watchlist", lambda w: "/api/v1/watchlist", RETAILER),
+    Case(
+        "POST",
+        "/api/v1/watchlist",
+        lambda w: "/api/v1/watchlist",
+        RETAILER,
+        body=lambda w: {"label_number": w.label.label_number},
+    ),
+    Case("GET", "/api/v1/notifications", lambda w: "/api/v1/notifications", RETAILER),
+    Case(
+        "POST",
+        "/api/v1/notifications/<int:notification_id>/read",
+        lambda w: f"/api/v1/notifications/{w.notification_id}/read",
+        RETAILER,
+    ),
+    Case("GET", "/api/v1/webhooks", lambda w: "/api/v1/webhooks", RETAILER),
+    Case(
+        "POST",
+        "/api/v1/webhooks",
+        lambda w: "/api/v1/webhooks",
+        RETAILER,
+        body=lambda w: {"url": "https://hooks.example.vn/second"},
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/webhooks/<int:endpoint_id>",
+        lambda w: f"/api/v1/webhooks/{w.endpoint_id}",
+        RETAILER,
+        body=lambda w: {"description": "kho Biên Hòa"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/webhooks/<int:endpoint_id>/deliveries",
+        lambda w: f"/api/v1/webhooks/{w.endpoint_id}/deliveries",
+        RETAILER,
+    ),
+    Case(
+        "POST",
+        "/api/v1/webhooks/<int:endpoint_id>/test",
+        lambda w: f"/api/v1/webhooks/{w.endpoint_id}/test",
+        RETAILER,
+    ),
+    Case("DELETE", "/api/v1/watchlist/<int:watch_id>", lambda w: f"/api/v1/watchlist/{w.watch_id}", RETAILER),
+    Case(
+        "DELETE",
+        "/api/v1/webhooks/<int:endpoint_id>",
+        lambda w: f"/api/v1/webhooks/{w.endpoint_id}",
+        RETAILER,
+    ),
+    # The scan log's signals are for the authority and the certification bodies; they hold no tenant's
+    # private data.
+    Case(
+        "GET",
+        "/api/v1/signals",
+        lambda w: "/api/v1/signals",
+        _all("certifier", "other_certifier", "admin"),
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/signals.csv",
+        lambda w: "/api/v1/signals.csv",
+        _all("certifier", "other_certifier", "admin"),
+        sees_private=frozenset(),
+    ),
     # Last: revoking A's token would lock member_a out of the cases after it.
     Case(
         "DELETE",
@@ -691,6 +797,16 @@ def _snapshot(session, world: World) -> tuple:
     saved_queries = len(
         session.scalars(select(NamedQuery.id).where(NamedQuery.name == f"walk-{world.a.id}")).all()
     )
+    kept = world.retailer.id
+    watchlist = (
+        session.scalars(select(Watch.id).where(Watch.organisation_id == kept).order_by(Watch.id)).all(),
+        [
+            (e.url, e.description, e.active)
+            for e in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.organisation_id == kept))
+        ],
+        session.scalars(select(Notification.read_at).where(Notification.organisation_id == kept)).all(),
+        len(session.scalars(select(WebhookDelivery.id)).all()),
+    )
     return (
         a.address,
         draft.name_en,
@@ -705,6 +821,7 @@ def _snapshot(session, world: World) -> tuple:
         schemes,
         events,
         saved_queries,
+        watchlist,
     )
 
 

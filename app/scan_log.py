@@ -1,0 +1,115 @@
+"""Recording scans off the request path: the resolver answers from a read-only session and must not
+wait for a write, so each worker buffers its scans in memory and a background thread stores them in
+batches every ``SCAN_FLUSH_SECONDS``. A worker killed outright loses at most that much of the log;
+the log feeds statistics, never a verdict. With ``SCAN_FLUSH_SECONDS = 0`` (the tests) each request's
+scans are stored when it ends, in the request's thread.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections import deque
+
+from flask import Flask, current_app, g, request
+
+from app.database import db
+from labels import scans
+from labels.reference import DISTRICTS
+from models import CLIENT_CLASSES, utcnow
+
+log = logging.getLogger(__name__)
+
+_buffer: deque[dict] = deque(maxlen=100_000)  # bounded: a stuck database cannot exhaust memory
+_lock = threading.Lock()
+_flusher: threading.Thread | None = None
+
+
+def client_class() -> str:
+    """What kind of client asked: a declared one (``Ecoreg-Client``), else a browser or an app by Accept."""
+    declared = request.headers.get("Ecoreg-Client", "").strip().lower()
+    if declared in CLIENT_CLASSES:
+        return declared
+    return "browser" if request.accept_mimetypes.best == "text/html" else "app"
+
+
+def offered_district(value: str | None = None) -> str | None:
+    """The district a client offered (``Ecoreg-District`` or a field), if it is one of the province's."""
+    value = (value or request.headers.get("Ecoreg-District", "")).strip()
+    return value if value in DISTRICTS else None
+
+
+def note(
+    gtin: str, lot: str | None, serial: str | None, verdict: str, client: str, district: str | None
+) -> None:
+    """Remember one scan of this request; stored after the response (or by the flusher)."""
+    g.setdefault("scans", []).append(
+        {
+            "scanned_at": utcnow(),
+            "gtin": gtin,
+            "lot": lot,
+            "serial": serial,
+            "verdict": verdict,
+            "client_class": client,
+            "district": district,
+        }
+    )
+
+
+def _after_request(response):
+    found = g.pop("scans", None)
+    if not found:
+        return response
+    if current_app.config["SCAN_FLUSH_SECONDS"] <= 0:
+        _store(found)
+    else:
+        _buffer.extend(found)
+        _start(current_app._get_current_object())
+    return response
+
+
+def _store(batch: list[dict]) -> None:
+    with db.new_session() as session:
+        scans.record(session, batch)
+        session.commit()
+
+
+def flush() -> None:
+    """Store everything buffered now (the flusher's loop, and the process's exit)."""
+    with _lock:
+        batch = list(_buffer)
+        _buffer.clear()
+    if batch:
+        try:
+            _store(batch)
+        except Exception:  # the log must never take a worker down; the batch is lost and said so
+            log.exception("could not store %d scans", len(batch))
+
+
+def _start(app: Flask) -> None:
+    global _flusher
+    if _flusher is not None and _flusher.is_alive():
+        return
+    with _lock:
+        if _flusher is not None and _flusher.is_alive():
+            return
+        interval = app.config["SCAN_FLUSH_SECONDS"]
+
+        def loop():
+            while True:
+                threading.Event().wait(interval)
+                with app.app_context():
+                    flush()
+
+        def at_exit():
+            with app.app_context():
+                flush()
+
+        _flusher = threading.Thread(target=loop, name="scan-log", daemon=True)
+        _flusher.start()
+        atexit.register(at_exit)
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_after_request)
