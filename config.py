@@ -72,6 +72,8 @@ class Config:
     # the request). Signals: a serial scanned more than SIGNAL_SERIAL_LIMIT times, or a lot's serials more
     # than SIGNAL_LOT_FACTOR times its size, is flagged; SIGNAL_DAYS is the default window.
     SCAN_FLUSH_SECONDS = 1.0
+    # POST /api/v1/verify for callers without a retailer's token.
+    VERIFY_RATE_LIMIT = "30 per minute"
     SIGNAL_SERIAL_LIMIT = 20
     SIGNAL_LOT_FACTOR = 3
     SIGNAL_DAYS = 30
@@ -140,6 +142,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = "1000 per minute"
     API_ANONYMOUS_RATE_LIMIT = "100000 per minute"
+    VERIFY_RATE_LIMIT = "100000 per minute"
     PUBLIC_BASE_URL = "http://localhost"
     # The suite's tests share one connection: no thread of the app's own may use it behind their back.
     WEBHOOK_DISPATCHER_THREAD = False

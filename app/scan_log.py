@@ -26,11 +26,14 @@ _lock = threading.Lock()
 _flusher: threading.Thread | None = None
 
 
-def client_class() -> str:
-    """What kind of client asked: a declared one (``Ecoreg-Client``), else a browser or an app by Accept."""
+def client_class(default: str | None = None) -> str:
+    """What kind of client asked: a declared one (``Ecoreg-Client``), else ``default``, else a browser or
+    an app by what it accepts."""
     declared = request.headers.get("Ecoreg-Client", "").strip().lower()
     if declared in CLIENT_CLASSES:
         return declared
+    if default:
+        return default
     return "browser" if request.accept_mimetypes.best == "text/html" else "app"
 
 
@@ -57,16 +60,16 @@ def note(
     )
 
 
-def _after_request(response):
+def _at_teardown(_exc) -> None:
+    """After the response and the request's own commit (so that its sessions are done with)."""
     found = g.pop("scans", None)
     if not found:
-        return response
+        return
     if current_app.config["SCAN_FLUSH_SECONDS"] <= 0:
         _store(found)
     else:
         _buffer.extend(found)
         _start(current_app._get_current_object())
-    return response
 
 
 def _store(batch: list[dict]) -> None:
@@ -112,4 +115,4 @@ def _start(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_after_request)
+    app.teardown_request(_at_teardown)

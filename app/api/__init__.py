@@ -19,6 +19,7 @@ from app.api import (
     trace,
     trust,
     users,
+    verify,
     watchlists,
 )
 from app.auth import api_principal
@@ -39,17 +40,22 @@ BLUEPRINTS = (
     events_import.blp,
     trace.blp,
     signals.blp,
+    verify.blp,
     trust.blp,
     audit.blp,
     watchlists.blp,
 )
 
 
+#: POSTs anyone may make: they change nothing (checking codes), and are rate-limited instead.
+ANONYMOUS_POSTS = {"verify.Verify"}
+
+
 def _authenticate_first() -> None:
     """Who is calling is settled before the body is read: a bad token, or a write with no token,
     is a 401 even when the body is also wrong."""
     principal = api_principal()
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.endpoint not in ANONYMOUS_POSTS:
         require_authenticated(principal)
 
 

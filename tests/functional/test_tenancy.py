@@ -13,6 +13,7 @@ private markers anywhere in the response, and must leave A's data unchanged.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -744,6 +745,17 @@ CASES = [
         _all("certifier", "other_certifier", "admin"),
         sees_private=frozenset(),
     ),
+    # Anyone verifies codes; a code of A's draft product must not reveal it.
+    Case(
+        "POST",
+        "/api/v1/verify",
+        lambda w: "/api/v1/verify",
+        EVERYONE,
+        body=lambda w: {
+            "codes": [w.draft_a.gtin, w.published_a.gtin, f"https://id.gs1.org/01/{w.draft_a.gtin}"]
+        },
+        sees_private=frozenset(),
+    ),
     # Last: revoking A's token would lock member_a out of the cases after it.
     Case(
         "DELETE",
@@ -854,8 +866,9 @@ def test_every_endpoint_respects_tenancy(client, session, world, role):
             if _snapshot(session, world) != before:
                 failures.append(f"{label} changed A's data")
         may_see = case.sees_private if case.sees_private is not None else case.allowed
-        # A marker the caller put in the URL is an echo of their own input, not a leak.
-        leaked = [m for m in world.private_markers() if m in text and m not in case.path(world)]
+        # A marker the caller put in the URL or the body is an echo of their own input, not a leak.
+        sent = case.path(world) + (json.dumps(case.body(world), ensure_ascii=False) if case.body else "")
+        leaked = [m for m in world.private_markers() if m in text and m not in sent]
         if role not in may_see and leaked:
             failures.append(f"{label} leaked {leaked}")
         if case.sees_private and role in case.sees_private and not leaked and response.status_code == 200:
