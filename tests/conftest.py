@@ -98,7 +98,9 @@ def rate_limits(app):
     """Set rate limits for one test, with counters starting from zero; restored afterwards."""
     from app.extensions import limiter
 
-    saved = {key: app.config[key] for key in ("LOGIN_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT", "VERIFY_RATE_LIMIT")}
+    saved = {
+        key: app.config[key] for key in ("LOGIN_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT", "VERIFY_RATE_LIMIT")
+    }
     limiter.reset()
 
     def set_limits(**limits):
