@@ -29,6 +29,7 @@ SCOPES: dict[str, str] = {
     "labels:write": "decide applications and suspend, reinstate or withdraw labels (the scheme's certifiers)",
     "events:read": "read your organisation's private traceability events",
     "events:write": "capture and import traceability events for your organisation",
+    "shelves:write": "run and read your retailer's green-shelf audits",
     "signals:read": "read the scan log's counterfeit signals (the authority and certification bodies)",
     "watchlist:read": "read your retailer's watchlist, notices, webhook endpoints and their delivery log",
     "watchlist:write": "watch and unwatch products and labels, mark notices read, manage webhook endpoints",

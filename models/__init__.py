@@ -27,6 +27,7 @@ from models.organisation import ORGANISATION_KINDS, ROLES, Membership, Organisat
 from models.product import Product
 from models.scan import CLIENT_CLASSES, Scan
 from models.scheme import COMPARATORS, CRITERION_KINDS, ISO_TYPES, CriteriaSet, Criterion, LabelKind, Scheme
+from models.shelf import ShelfAudit, ShelfAuditItem
 from models.user import ApiToken, User
 from models.watchlist import (
     DELIVERY_STATES,
@@ -41,6 +42,8 @@ from models.watchlist import (
 __all__ = [
     "CLIENT_CLASSES",
     "Scan",
+    "ShelfAudit",
+    "ShelfAuditItem",
     "CAPTURE_BEHAVIOURS",
     "IDENTIFIER_ROLES",
     "CaptureJob",

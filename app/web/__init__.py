@@ -14,6 +14,7 @@ from app.web import (
     portal,
     resolver,
     scan,
+    shelf,
     signals,
     traceability,
     watchlist,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(journey.bp)
     app.register_blueprint(traceability.bp)
     app.register_blueprint(scan.bp)
+    app.register_blueprint(shelf.bp)
     app.register_blueprint(signals.bp)
     app.register_blueprint(watchlist.bp)
 
