@@ -47,7 +47,7 @@ def capture(
     events = _event_list(document, limit)
     refused = _invalid_events(document, events, behaviour)
     context = document.get("@context")
-    hashes = _hashes(events, context, refused)
+    hashes, named = _hashes(events, context, refused)
     _refuse_duplicates(session, events, hashes, refused, behaviour)
     now = utcnow()
     kept = [i for i in range(len(events)) if i not in refused]
@@ -68,7 +68,7 @@ def capture(
     session.add(job)
     session.flush()
     if kept:
-        _store(session, organisation, job, [(events[i], hashes[i]) for i in kept], context, now)
+        _store(session, organisation, job, [(events[i], hashes[i], named[i]) for i in kept], context, now)
         notary_of(session).checkpoint(session)
     audit.record(
         session,
@@ -123,12 +123,13 @@ def _invalid_events(document: dict, events: list, behaviour: str) -> dict[int, l
     return {index: issues for index, issues in found.items() if issues}
 
 
-def _hashes(events: list, context: object, refused: dict) -> dict[int, str]:
-    hashes = {}
+def _hashes(events: list, context: object, refused: dict) -> tuple[dict[int, str], dict[int, list]]:
+    """Each storable event's hash ID, and the identifiers it names (parsed once, stored later)."""
+    hashes, named = {}, {}
     for index, event in enumerate(events):
         if index in refused:
             continue
-        issue = _unstorable(event, index)
+        issue = _unstorable(event, index, named)
         if issue:
             refused[index] = [issue]
             continue
@@ -142,10 +143,10 @@ def _hashes(events: list, context: object, refused: dict) -> dict[int, str]:
             refused[index] = [
                 FieldIssue(f"epcisBody.eventList[{index}]", "hash", f"cannot compute its hash: {exc}")
             ]
-    return hashes
+    return hashes, named
 
 
-def _unstorable(event: dict, index: int) -> FieldIssue | None:
+def _unstorable(event: dict, index: int, named: dict[int, list]) -> FieldIssue | None:
     """What the schema allows but the index cannot hold: a time without offset, an over-long id."""
     path = f"epcisBody.eventList[{index}]"
     try:
@@ -153,7 +154,8 @@ def _unstorable(event: dict, index: int) -> FieldIssue | None:
     except (KeyError, TypeError, ValueError):
         return FieldIssue(f"{path}.eventTime", "format", "eventTime is a date and time with an offset or Z")
     names = [("readPoint", location(event, "readPoint")), ("bizLocation", location(event, "bizLocation"))]
-    names += [(role, canonical) for role, canonical, _, _ in identifiers(event)]
+    named[index] = list(identifiers(event))
+    names += [(role, canonical) for role, canonical, _, _ in named[index]]
     for field, value in names:
         if value and len(value) > MAX_ID_LENGTH:
             return FieldIssue(
@@ -225,16 +227,16 @@ def _receipt(
 
 
 def _store(
-    session: Session, organisation, job: CaptureJob, events: list[tuple[dict, str]], context, now
+    session: Session, organisation, job: CaptureJob, events: list[tuple[dict, str, list]], context, now
 ) -> None:
     notary = notary_of(session)
     stored = [
         json.dumps(_self_contained(event, context), ensure_ascii=False, separators=(",", ":"))
-        for event, _ in events
+        for event, _, _ in events
     ]
     receipts = [
         (digest, _receipt(notary, organisation, event, digest, text.encode(), now))
-        for (event, digest), text in zip(events, stored, strict=True)
+        for (event, digest, _), text in zip(events, stored, strict=True)
     ]
     logged = notary.record_many(session, RECORD_TYPE, receipts, now)
     rows = [
@@ -255,15 +257,24 @@ def _store(
             "leaf_index": leaf_index,
             "document": text,
         }
-        for (event, digest), text, (_, leaf_index) in zip(events, stored, logged, strict=True)
+        for (event, digest, _), text, (_, leaf_index) in zip(events, stored, logged, strict=True)
     ]
-    ids = session.scalars(
-        insert(EpcisEvent).returning(EpcisEvent.id, sort_by_parameter_order=True), rows
-    ).all()
+    # Core, in one executemany: the ORM's bulk insert splits the rows wherever the set of None columns
+    # changes (here an INSERT every row or two), and RETURNING in parameter order makes SQLite insert
+    # one row at a time. The new ids are read back by leaf index instead: unique, and one range.
+    session.execute(insert(EpcisEvent.__table__), rows)
+    first, last = rows[0]["leaf_index"], rows[-1]["leaf_index"]
+    by_leaf = dict(
+        session.execute(
+            select(EpcisEvent.leaf_index, EpcisEvent.id).where(EpcisEvent.leaf_index.between(first, last))
+        ).all()
+    )
+    ids = [by_leaf[row["leaf_index"]] for row in rows]
     index_rows = [
         {"event_pk": pk, "role": role, "canonical": canonical, "product": product, "quantity": quantity}
-        for pk, (event, _) in zip(ids, events, strict=True)
-        for role, canonical, product, quantity in identifiers(event)
+        for pk, (_, _, named) in zip(ids, events, strict=True)
+        for role, canonical, product, quantity in named
     ]
     if index_rows:
-        session.execute(insert(EventIdentifier), index_rows)
+        # Core too: the ORM's bulk insert would split these rows the same way, and costs more per row.
+        session.execute(insert(EventIdentifier.__table__), index_rows)

@@ -269,9 +269,17 @@ def _render(name: str, value: Any, kind: Kind, names: Namespaces) -> list[str]:
         return [text for item in value for text in _render(name, item, kind, names)]
     if isinstance(kind, _List):
         items = value if isinstance(value, list) else [value]
-        parts = sorted(text for item in items for text in _render(kind.element, item, kind.kind, names))
-        return [name + "".join(parts)] if parts else []
-    if isinstance(value, Mapping):
+        element, inner = kind.element, kind.kind
+        parts = []
+        for item in items:
+            if type(item) is str and type(inner) is _Value:  # an EPC: what _render would do, one call less
+                text = _canonical_value(item, names, inner.vocabulary)
+                if text:
+                    parts.append(f"{element}={text}")
+            else:
+                parts += _render(element, item, inner, names)
+        return [name + "".join(sorted(parts))] if parts else []
+    if _is_mapping(value):
         fields = kind.fields if isinstance(kind, _Object) else ()
         body = _object_body(value, fields, names)
         return [name + body] if body else []
@@ -316,7 +324,7 @@ def _extension(key: str, value: Any, names: Namespaces) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _extension(key, item, names)]
     name = _expand_key(key, names)
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         children = [
             text
             for child, child_value in value.items()
@@ -326,6 +334,12 @@ def _extension(key: str, value: Any, names: Namespaces) -> list[str]:
         return [name + "".join(sorted(children))]
     text = _canonical_value(value, names)
     return [f"{name}={text}" if text else name]
+
+
+def _is_mapping(value: Any) -> bool:
+    # Values are mostly strings and dicts; the Mapping ABC's isinstance is slow for anything else.
+    cls = type(value)
+    return cls is dict or (cls is not str and isinstance(value, Mapping))
 
 
 def _skipped(key: str, names: Namespaces, skip: frozenset[str]) -> bool:
@@ -366,6 +380,8 @@ def _canonical_value(value: Any, names: Namespaces, vocabulary: str = "") -> str
 
 
 def _cbv_web_uri(text: str) -> str:
+    if not text.startswith("urn:epcglobal:cbv:"):  # the common case, one test instead of five
+        return text
     for urn, web in _CBV_URNS:
         if text.startswith(urn):
             return web + text[len(urn) :]
@@ -432,6 +448,14 @@ _DIGITS = re.compile(r"\d*")
 _ESCAPES = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")
 
 
+# The Digital Links events mostly carry: a GTIN (with a serial or lot), an SSCC, a GLN or a party GLN,
+# on any host, no query, values with no character that needs escaping. For these the general parser
+# below returns the path unchanged, so they skip it (urlsplit and the AI tables cost most of a hash).
+_PLAIN_DIGITAL_LINK = re.compile(
+    r"https?://[-.0-9A-Za-z]+(/(?:01/\d{14}(?:/(?:10|21)/[-'.0-9;=A-Z_a-z]{1,20})?|00/\d{18}|41[47]/\d{13}))"
+)
+
+
 class _NotGs1(Exception):
     """Text that looks like a GS1 identifier but is not one: it is hashed as written."""
 
@@ -442,6 +466,9 @@ def gs1_canonical_uri(text: str) -> str | None:
     ``urn:epc:id:sgtin:4012345.011111.9876`` and ``https://example.com/01/04012345111118/10/L1/21/9876``
     both give ``https://id.gs1.org/01/04012345111118/21/9876``.
     """
+    plain = _PLAIN_DIGITAL_LINK.fullmatch(text)
+    if plain:
+        return CANONICAL_HOST + plain[1]
     try:
         if text.startswith("urn:epc:"):
             return CANONICAL_HOST + _epc_urn_path(text)

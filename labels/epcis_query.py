@@ -207,8 +207,11 @@ def _matches(roles: tuple[str, ...], values: list[str]):
         wanted.append(EventIdentifier.canonical.in_(exact))
     if products:
         wanted.append(EventIdentifier.product.in_(products))
-    return exists().where(
-        EventIdentifier.event_pk == EpcisEvent.id, EventIdentifier.role.in_(roles), or_(*wanted)
+    # An IN over the identifier index rather than a correlated EXISTS: with EXISTS, SQLite walks the
+    # events in id order and probes the index for each one (a full scan, 165 ms at 100,000 events);
+    # with IN it looks the identifier up first and fetches only the events that name it.
+    return EpcisEvent.id.in_(
+        select(EventIdentifier.event_pk).where(EventIdentifier.role.in_(roles), or_(*wanted))
     )
 
 

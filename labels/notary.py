@@ -18,7 +18,7 @@ from labels import keyring, tlog
 from labels.canonical import canonical_json
 from labels.keyring import SigningUnavailable, active_key, decrypt_private_key
 from labels.permissions import Principal
-from labels.signing import add_proof
+from labels.signing import add_proof, secure
 from models import LogCheckpoint, SignedRecord, SigningKey
 
 ISSUER_NAME = "ecoreg - Sở Công Thương tỉnh Đồng Nai (Đồng Nai Department of Industry and Trade)"
@@ -93,8 +93,9 @@ class Notary:
         tlog.lock(session)
         key, private = self.signer(session, "credential")
         method, created_at = self.verification_method(key.kid), timestamp(created)
-        signed = [add_proof(document, private, method, created_at) for _, document in items]
-        datas = [canonical_json(document) for document in signed]
+        # secure() hands back the signed document's canonical bytes too: no third serialisation.
+        secured = [secure(document, private, method, created_at) for _, document in items]
+        signed, datas = [document for document, _ in secured], [data for _, data in secured]
         appended = tlog.append_many(session, datas)
         session.execute(
             insert(SignedRecord),

@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from labels.digital_link import InvalidDigitalLink, parse_digital_link
@@ -88,66 +88,77 @@ def journey(session: Session, principal: Principal, text: str, max_depth: int = 
     keys = start_keys(text, session)
     seen_ids: set[str] = set(keys)
     frontier = [_Node(key, "self", 0) for key in keys]
-    steps: dict[int, dict] = {}
+    # The walk needs only the identifier index; each event's row is read once, after it.
+    visits: dict[int, tuple[_Node, str, dict[str, list[str]]]] = {}
+    statements: dict[tuple[bool, bool], object] = {}  # built once per walk, by the kinds of keys
     truncated = False
     while frontier:
-        found = _events_naming(session, principal, {node.canonical for node in frontier})
         by_key = {node.canonical: node for node in frontier}
         following: list[_Node] = []
-        for event, roles_of, names in found:
+        for pk, roles_of, names in _identifiers_naming(session, statements, principal, set(by_key)):
             for canonical, role in roles_of:
                 node = by_key[canonical]
                 if node.relation == "upstream" and role in ("input", "input-class"):
                     continue  # an input consumed elsewhere too: that is a sibling's journey, not this one's
-                steps.setdefault(event.id, _step(event, names, node, role))
+                visits.setdefault(pk, (node, role, names))
                 for next_key, relation in _neighbours(role, names, node.relation):
                     if next_key in seen_ids:
                         continue
                     depth = node.depth + (relation != "container")
-                    if depth > max_depth or len(steps) >= MAX_EVENTS:
+                    if depth > max_depth or len(visits) >= MAX_EVENTS:
                         truncated = True
                         continue
                     seen_ids.add(next_key)
                     following.append(_Node(next_key, relation, depth))
         frontier = following
-    ordered = sorted(steps.values(), key=lambda step: (step["eventTime"], step["eventID"]))
+    events = session.scalars(
+        select(EpcisEvent).options(joinedload(EpcisEvent.organisation)).where(EpcisEvent.id.in_(visits))
+    ).all()
+    steps = []
+    for event in events:
+        node, role, names = visits[event.id]
+        steps.append(_step(event, names, node, role))
+    ordered = sorted(steps, key=lambda step: (step["eventTime"], step["eventID"]))
     return {"id": text, "keys": keys, "steps": ordered, "truncated": truncated, "maxDepth": max_depth}
 
 
-def _events_naming(session: Session, principal: Principal, keys: set[str]):
-    """``(event, [(key, role)...], {role: [canonical...]})`` for each visible event naming a key.
+def _naming_statement(principal: Principal, exact: bool, products: bool):
+    """Every identifier row of each visible event naming one of the ``exact`` keys or ``products``.
 
-    A GTIN-level key (``/01/{gtin}``, a product) names every item, lot and class of that GTIN.
+    Built once per walk for each kind of frontier, its key lists bound at each level. A GTIN-level
+    key (``/01/{gtin}``, a product) names every item, lot and class of that GTIN. No empty ``IN``
+    goes into the ``OR``: SQLite would then scan the events instead of using the identifier indexes.
     """
-    products = {key for key in keys if product_of(key) == key}
-    wanted = [EventIdentifier.canonical.in_(keys - products)]
+    wanted = []
+    if exact:
+        wanted.append(EventIdentifier.canonical.in_(bindparam("exact", expanding=True)))
     if products:
-        wanted.append(EventIdentifier.product.in_(products))
-    hits = session.execute(
-        select(
-            EventIdentifier.event_pk, EventIdentifier.canonical, EventIdentifier.product, EventIdentifier.role
-        )
+        wanted.append(EventIdentifier.product.in_(bindparam("products", expanding=True)))
+    naming = (
+        select(EventIdentifier.event_pk)
         .join(EpcisEvent, EpcisEvent.id == EventIdentifier.event_pk)
         .where(or_(*wanted), visible(principal))
-    ).all()
-    if not hits:
-        return []
-    pks = {hit.event_pk for hit in hits}
-    names: dict[int, dict[str, list[str]]] = {pk: {} for pk in pks}
-    for pk, canonical, role in session.execute(
-        select(EventIdentifier.event_pk, EventIdentifier.canonical, EventIdentifier.role).where(
-            EventIdentifier.event_pk.in_(pks)
-        )
-    ):
-        names[pk].setdefault(role, []).append(canonical)
-    events = session.scalars(
-        select(EpcisEvent).options(joinedload(EpcisEvent.organisation)).where(EpcisEvent.id.in_(pks))
-    ).all()
+    )
+    return select(
+        EventIdentifier.event_pk, EventIdentifier.canonical, EventIdentifier.product, EventIdentifier.role
+    ).where(EventIdentifier.event_pk.in_(naming))
+
+
+def _identifiers_naming(session: Session, statements: dict, principal: Principal, keys: set[str]):
+    """``(event pk, [(key, role)...], {role: [canonical...]})`` for each visible event naming a key."""
+    products = {key for key in keys if product_of(key) == key}
+    exact = keys - products
+    kind = (bool(exact), bool(products))
+    if kind not in statements:
+        statements[kind] = _naming_statement(principal, *kind)
+    values = {name: list(given) for name, given in (("exact", exact), ("products", products)) if given}
+    names: dict[int, dict[str, list[str]]] = {}
     roles_of: dict[int, list[tuple[str, str]]] = {}
-    for pk, canonical, product, role in hits:
-        key = canonical if canonical in keys else product
-        roles_of.setdefault(pk, []).append((key, role))
-    return [(event, roles_of[event.id], names[event.id]) for event in events]
+    for pk, canonical, product, role in sorted(session.execute(statements[kind], values)):
+        names.setdefault(pk, {}).setdefault(role, []).append(canonical)
+        if canonical in exact or product in products:
+            roles_of.setdefault(pk, []).append((canonical if canonical in keys else product, role))
+    return [(pk, roles_of[pk], names[pk]) for pk in names if pk in roles_of]
 
 
 def _neighbours(role: str, names: dict[str, list[str]], relation: str):
