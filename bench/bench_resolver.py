@@ -17,11 +17,17 @@ latency under 20 ms.
    request), else a Python generator (threads, ``http.client`` connections kept alive when the server
    allows it). Each target gets a warm-up, then ``--duration`` seconds measured: hello, the resolver on
    random serial URLs without a claim, and the resolver on the really issued serials with their claims
-   (the claim is verified: an Ed25519 signature per request).
+   (the claim is verified: an Ed25519 signature per request). ``--rounds`` times over, the three
+   targets one after the other in each round, so a machine that is busy for a while weighs on both
+   sides of a round's ratio; the medians of the rounds are the result.
+4. ``--profile``: no servers; the same requests in process through Flask's test client, hello and
+   resolver alternately: milliseconds a request, SQL statements a request, and cProfile of the
+   resolver's requests (``bench/results/bench_resolver-profile.txt``).
 
     .venv/bin/python bench/bench_resolver.py                  # 100,000 serials
     .venv/bin/python bench/bench_resolver.py --n 1000000      # the issue's size
     .venv/bin/python bench/bench_resolver.py --python-load    # without wrk
+    .venv/bin/python bench/bench_resolver.py --profile        # where the time goes, in process
 
 Traffic goes to 127.0.0.1 only, each run is bounded in time, both servers are stopped at the end.
 Prints rates, percentiles and ratios; asserts nothing.
@@ -30,9 +36,12 @@ Prints rates, percentiles and ratios; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.client
+import io
 import json
 import os
+import pstats
 import random
 import shutil
 import signal
@@ -45,7 +54,7 @@ import threading
 import time
 from pathlib import Path
 
-from _harness import ROOT, Timer, fresh_registry, header, percentile
+from _harness import ROOT, Timer, fresh_registry, header, median, percentile
 
 RATIO_GOAL = 0.50
 P99_GOAL_MS = 20.0
@@ -291,13 +300,14 @@ def load_python(port: int, paths: list[str], seconds: float, connections: int, l
     }
 
 
-def measure(args, port: int, paths: list[str], tmp: Path, name: str) -> dict:
+def measure(args, port: int, paths: list[str], tmp: Path, name: str, warm: bool) -> dict:
     def run(seconds: float) -> dict:
         if args.python_load:
             return load_python(port, paths, seconds, args.connections)
         return load_wrk(port, paths, seconds, args.connections, args.threads, tmp)
 
-    run(args.warmup)
+    if warm:
+        run(args.warmup)
     result = run(args.duration)
     print(
         f"{name:<28} {result['rps']:>9,.0f} req/s  p50 {result['p50']:6.2f} ms  p99 {result['p99']:6.2f} ms  "
@@ -332,16 +342,25 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per target")
     parser.add_argument("--python-load", action="store_true", help="the Python load generator even with wrk")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three targets; medians")
+    parser.add_argument("--profile", action="store_true", help="in process instead: time, SQL, cProfile")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per target with --profile")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if not args.python_load and shutil.which("wrk") is None:
         args.python_load = True
 
     header(f"bench_resolver: {args.n:,} serials")
+    if args.profile:
+        with fresh_registry() as (app, db):
+            built = build(app, db, args.n, args.claimed, args.seed)
+            profile(app, db, built, args.requests)
+        return
     generator = "Python threads (http.client)" if args.python_load else f"wrk, {args.threads} thread(s)"
     print(
         f"database: SQLite (temporary file); gunicorn --workers {args.workers} (sync); "
-        f"load: {generator}, {args.connections} connections, {args.warmup:g} s warm-up + {args.duration:g} s"
+        f"load: {generator}, {args.connections} connections, {args.warmup:g} s warm-up + {args.duration:g} s "
+        f"a target, {args.rounds} round(s)"
     )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with fresh_registry() as (app, db), tempfile.TemporaryDirectory(prefix="ecoreg-bench-load-") as scratch:
@@ -358,25 +377,103 @@ def main() -> None:
             wait_until_answers(hello, hello_port, "/", tmp / "hello.log")
             wait_until_answers(ecoreg, ecoreg_port, built["plain"][0], tmp / "ecoreg.log")
             check_answers(ecoreg_port, built)
-            base = measure(args, hello_port, built["plain"], tmp, "hello-world Flask")
-            plain = measure(args, ecoreg_port, built["plain"], tmp, "resolver, serial (no claim)")
-            claimed = measure(args, ecoreg_port, built["claimed"], tmp, "resolver, serial + claim")
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                if args.rounds > 1:
+                    print(f"round {number} of {args.rounds}")
+                first = number == 1
+                base = measure(args, hello_port, built["plain"], tmp, "hello-world Flask", first)
+                plain = measure(args, ecoreg_port, built["plain"], tmp, "resolver, serial (no claim)", first)
+                claimed = measure(args, ecoreg_port, built["claimed"], tmp, "resolver, serial + claim", first)
+                rounds.append((base, plain, claimed))
         finally:
             for process in servers:
                 stop(process)
-    ratio = plain["rps"] / base["rps"]
+    report(rounds)
+    if args.n < 1_000_000:
+        print("(the issue's goals are for 1,000,000 serials: --n 1000000)")
+
+
+def report(rounds: list[tuple[dict, dict, dict]]) -> None:
+    """Each round's ratio, then the medians over the rounds (one round: its numbers)."""
+    ratios = [plain["rps"] / base["rps"] for base, plain, _ in rounds]
+    claimed_ratios = [claimed["rps"] / base["rps"] for base, _, claimed in rounds]
+    if len(rounds) > 1:
+        print("ratios by round: " + ", ".join(f"{x:.2f}" for x in ratios))
+        print(
+            "medians of the rounds: "
+            + ", ".join(
+                f"{name} {median([r[i]['rps'] for r in rounds]):,.0f} req/s "
+                f"(p99 {median([r[i]['p99'] for r in rounds]):.2f} ms)"
+                for i, name in enumerate(("hello", "resolver", "resolver + claim"))
+            )
+        )
+    ratio, p99 = median(ratios), median([plain["p99"] for _, plain, _ in rounds])
+    worst = max(plain["p99"] for _, plain, _ in rounds)
     print(
         f"ratio resolver/hello: {ratio:.2f} (goal >= {RATIO_GOAL:.2f}: "
         f"{'met' if ratio >= RATIO_GOAL else 'MISSED'}); "
-        f"with the claim verified: {claimed['rps'] / base['rps']:.2f}"
+        f"with the claim verified: {median(claimed_ratios):.2f}"
     )
     print(
-        f"resolver p99: {plain['p99']:.2f} ms (goal < {P99_GOAL_MS:g} ms: "
-        f"{'met' if plain['p99'] < P99_GOAL_MS else 'MISSED'}); with the claim: {claimed['p99']:.2f} ms; "
-        f"hello p99: {base['p99']:.2f} ms"
+        f"resolver p99: {p99:.2f} ms (goal < {P99_GOAL_MS:g} ms: "
+        f"{'met' if p99 < P99_GOAL_MS else 'MISSED'}; worst round {worst:.2f} ms); "
+        f"with the claim: {median([c['p99'] for _, _, c in rounds]):.2f} ms; "
+        f"hello p99: {median([b['p99'] for b, _, _ in rounds]):.2f} ms"
     )
-    if args.n < 1_000_000:
-        print("(the issue's goals are for 1,000,000 serials: --n 1000000)")
+
+
+# --- in process --------------------------------------------------------------------------------------
+
+
+def profile(app, db, built: dict, requests: int) -> None:
+    """Hello and the resolver through the test client, alternately; SQL statements; cProfile."""
+    from _hello import app as hello
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    for engine in {db.engine, db.read_engine}:
+        event.listen(engine, "before_cursor_execute", count)
+    headers = {"Accept": ACCEPT}
+    clients = {"hello": hello.test_client(), "resolver": app.test_client(), "claim": app.test_client()}
+    paths = {"hello": built["plain"], "resolver": built["plain"], "claim": built["claimed"]}
+    per_round = max(1, requests // 5)
+    timings: dict[str, list[float]] = {name: [] for name in clients}
+    for name, client in clients.items():  # warm-up: imports, compiled statements, pool
+        for path in paths[name][:200]:
+            client.get(path, headers=headers)
+    for _ in range(5):
+        for name, client in clients.items():
+            with Timer() as timer:
+                for i in range(per_round):
+                    client.get(paths[name][i % len(paths[name])], headers=headers)
+            timings[name].append(timer.seconds / per_round * 1000)
+    for name in clients:
+        statements.clear()
+        clients[name].get(paths[name][1], headers=headers)
+        print(
+            f"in process ({name}): median {median(timings[name]):.3f} ms a request over 5 x "
+            f"{per_round}, {len(statements)} SQL statements a request"
+        )
+        for statement in statements:
+            print(f"    {' '.join(statement.split())[:150]}")
+    print(f"in-process ratio resolver/hello: {median(timings['hello']) / median(timings['resolver']):.2f}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(requests):
+        clients["resolver"].get(paths["resolver"][i % len(paths["resolver"])], headers=headers)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    target = ROOT / "bench" / "results" / "bench_resolver-profile.txt"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(out.getvalue())
+    print(f"cProfile of {requests} resolver requests (no claim), by cumulative time: {target}")
+    print("\n".join(out.getvalue().splitlines()[:40]))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from labels.digital_link import DigitalLink, parse_digital_link
 from labels.gs1 import InvalidIdentifier, normalise_gtin
 from labels.qrclaim import split_claim
-from labels.resolver import Resolution, resolve
+from labels.resolver import Resolution, resolve_facts
 
 MAX_CODES = 1000
 NOT_ECOREG = (
@@ -95,7 +95,7 @@ def _verify(session: Session, code: str, now: datetime) -> CodeResult:
     if read is None:
         return CodeResult(code[:500], "not-an-ecoreg-code", *NOT_ECOREG)
     link, claim = read
-    resolution = resolve(session, link, claim, now)
+    resolution = resolve_facts(session, link, claim, now)  # plain facts: no ORM rows to build
     return _result(code, resolution)
 
 

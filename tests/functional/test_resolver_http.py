@@ -11,7 +11,16 @@ from sqlalchemy import select
 from labels.lots import create_lot, issue_serials
 from labels.workflow import transition_label
 from models import Serial
-from tests.helpers import make_label, make_org, make_product, make_scheme, make_user, principal
+from tests.helpers import (
+    bearer,
+    make_label,
+    make_org,
+    make_product,
+    make_scheme,
+    make_token,
+    make_user,
+    principal,
+)
 
 JSON = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -284,3 +293,77 @@ def test_the_page_says_plainly_that_a_serial_was_never_issued(client, world):
 def test_an_unknown_product_page_is_a_404(client):
     response = client.get("/01/09506000134352", headers=BROWSER)
     assert response.status_code == 404 and 'data-verdict="not-registered"' in response.get_data(as_text=True)
+
+
+# --- speed without staleness: one query a scan, the labels cached per state of the log ---------------
+
+
+@pytest.fixture
+def statements(connection):
+    """The SQL statements run from now on (requests and the test share the test's connection)."""
+    from sqlalchemy import event
+
+    from labels.resolver import labels_cache
+
+    labels_cache.clear()
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(connection, "before_cursor_execute", count)
+    yield seen
+    event.remove(connection, "before_cursor_execute", count)
+
+
+def test_a_json_scan_only_reads_and_reads_little(client, world, statements):
+    assert verdict(client, world["code"])["verdict"] == "valid"
+    cold = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    statements.clear()
+    assert verdict(client, f"/01/{world['gtin']}/10/2611A/21/NEVERISSUED1")["verdict"] == "serial-not-issued"
+    warm = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    assert all(s.startswith("SELECT") for s in cold + warm), cold + warm
+    # The product with its holder, lot, serial and the log's state; the labels; the claim's keys.
+    assert len(cold) == 3, cold
+    # The labels come from the cache while the log stays where it was.
+    assert len(warm) == 1, warm
+
+
+def test_a_suspension_through_the_api_shows_on_the_very_next_scan(client, session, world, statements):
+    reviewer = bearer(make_token(session, world["reviewer"]))
+    transitions = f"/api/v1/labels/{world['label'].label_number}/transitions"
+    for _ in range(2):  # the second answer comes from the cache
+        assert verdict(client, world["code"])["verdict"] == "valid"
+    for action, expected in (("suspend", "suspended"), ("reinstate", "valid"), ("withdraw", "withdrawn")):
+        response = client.post(
+            transitions, json={"action": action, "reason": "market check"}, headers=reviewer
+        )
+        assert response.status_code == 200, response.get_json()
+        body = verdict(client, world["code"])
+        assert body["verdict"] == expected
+        assert body["labels"][0]["status"] == ("active" if expected == "valid" else expected)
+        assert verdict(client, f"/01/{world['gtin']}")["verdict"] == expected
+
+
+def test_a_product_edit_shows_on_the_very_next_scan(client, session, world, statements):
+    assert verdict(client, world["code"])["product"]["name_en"] == "LED bulb"
+    holder = bearer(make_token(session, world["applicant"]))
+    response = client.patch(f"/api/v1/products/{world['gtin']}", json={"name_en": "LED lamp"}, headers=holder)
+    assert response.status_code == 200, response.get_json()
+    assert verdict(client, world["code"])["product"]["name_en"] == "LED lamp"
+
+
+@pytest.mark.parametrize(
+    ("accept", "mimetype"),
+    [
+        ("application/json", "application/json"),
+        ("application/json, text/html;q=0.1", "application/json"),
+        ("text/html;q=0.5, application/json", "application/json"),
+        ("application/json;q=0.5, text/html", "text/html"),
+        (f"{LINKSET}, application/json;q=0.9", LINKSET),
+        ("*/*", "text/html"),
+    ],
+)
+def test_content_negotiation_whatever_the_accept_header_says(client, world, accept, mimetype):
+    response = client.get(world["code"], headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == mimetype

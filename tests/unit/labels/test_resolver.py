@@ -137,3 +137,126 @@ def test_a_published_product_without_a_label_is_registered_but_unlabelled(sessio
     result = resolve(session, link(bare.gtin), None, utcnow())
     assert result.verdict == "not-registered" and result.product == bare
     assert (result.message_vi, result.message_en) == NO_LABEL
+
+
+# --- the facts, and the labels cached per state of the log ------------------------------------------
+
+
+@pytest.fixture
+def statements(session):
+    """The SQL statements the test's connection runs, from now on."""
+    from sqlalchemy import event
+
+    from labels.resolver import labels_cache
+
+    labels_cache.clear()
+    seen: list[str] = []
+    connection = session.connection()
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(connection, "before_cursor_execute", count)
+    yield seen
+    event.remove(connection, "before_cursor_execute", count)
+    labels_cache.clear()
+
+
+def label_queries(seen: list[str]) -> int:
+    """How many times a product's labels were read (not the rows :func:`resolve` then puts in place)."""
+    return sum(1 for statement in seen if "JOIN label_products" in statement)
+
+
+def test_the_facts_say_what_the_rows_say(session, world):
+    from labels.resolver import resolve_facts
+
+    serial = world["serials"][0]
+    for scanned, claim in (
+        (link(world["product"].gtin), None),
+        (link(world["product"].gtin, "2611A", serial.serial), serial.claim),
+        (link(world["product"].gtin, None, serial.serial), None),
+        (link(world["product"].gtin, "2611A", "NEVERISSUED1"), None),
+        (link(world["product"].gtin, "OTHER", serial.serial), None),
+        (link(world["product"].gtin, "2611A", serial.serial), tamper(serial.claim)),
+    ):
+        facts, rows = (
+            resolve_facts(session, scanned, claim, utcnow()),
+            resolve(session, scanned, claim, utcnow()),
+        )
+        assert (facts.verdict, facts.genuine, facts.serial_found) == (
+            rows.verdict,
+            rows.genuine,
+            rows.serial_found,
+        )
+        assert (facts.product.id, facts.product.gtin, facts.product.name_vi) == (
+            rows.product.id,
+            rows.product.gtin,
+            rows.product.name_vi,
+        )
+        assert (facts.holder.legal_name, facts.holder.tax_code) == (
+            rows.holder.legal_name,
+            rows.holder.tax_code,
+        )
+        assert [
+            (i.label.label_number, i.label.scheme.code, i.label.valid_until, i.status) for i in facts.labels
+        ] == [(i.label.label_number, i.label.scheme.code, i.label.valid_until, i.status) for i in rows.labels]
+        assert (facts.lot and facts.lot.id) == (rows.lot and rows.lot.id)
+
+
+def test_the_facts_can_be_read_on_a_core_connection(session, world):
+    from labels.resolver import resolve_facts
+
+    serial = world["serials"][0]
+    scanned = link(world["product"].gtin, "2611A", serial.serial)
+    session.flush()
+    on_connection = resolve_facts(session.connection(), scanned, serial.claim, utcnow())
+    assert on_connection == resolve_facts(session, scanned, serial.claim, utcnow())
+    assert on_connection.verdict == "valid" and on_connection.genuine is True
+
+
+def test_the_labels_are_read_once_per_state_of_the_log(session, world, statements):
+    scanned = link(world["product"].gtin, "2611A", world["serials"][0].serial)
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+    assert label_queries(statements) == 1
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+    assert label_queries(statements) == 1
+    # A suspension appends to the log in its own transaction: the very next scan reads the labels again.
+    transition_label(session, principal(world["reviewer"]), world["label"].label_number, "suspend", "audit")
+    assert resolve(session, scanned, None, utcnow()).verdict == "suspended"
+    assert label_queries(statements) == 2
+    transition_label(session, principal(world["reviewer"]), world["label"].label_number, "reinstate", "ok")
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+
+
+def test_expiry_is_read_against_each_requests_clock_not_cached(session, world, statements):
+    scanned = link(world["product"].gtin)
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+    later = world["label"].valid_until + timedelta(seconds=1)
+    assert resolve(session, scanned, None, later).verdict == "expired"
+    assert label_queries(statements) == 1
+
+
+def test_a_log_that_reached_the_same_size_by_other_records_is_another_key(session, world, statements):
+    """A restored backup, or a rolled-back transaction: same size, another root, so no stale entry."""
+    scanned, number, reviewer = link(world["product"].gtin), world["label"].label_number, world["reviewer"]
+    savepoint = session.begin_nested()
+    transition_label(session, principal(reviewer), number, "suspend", "audit")
+    assert resolve(session, scanned, None, utcnow()).verdict == "suspended"
+    savepoint.rollback()
+    session.expire_all()
+    savepoint = session.begin_nested()
+    transition_label(session, principal(reviewer), number, "withdraw", "fraud")
+    assert resolve(session, scanned, None, utcnow()).verdict == "withdrawn"
+    savepoint.rollback()
+    session.expire_all()
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+
+
+def test_a_size_of_the_log_without_its_checkpoint_is_not_cached(session, world, statements):
+    from labels import tlog
+
+    tlog.append(session, b"a leaf appended without a checkpoint")
+    scanned = link(world["product"].gtin)
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+    assert resolve(session, scanned, None, utcnow()).verdict == "valid"
+    assert label_queries(statements) == 2
