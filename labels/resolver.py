@@ -192,8 +192,8 @@ def resolve_facts(
         connection = session.connection()
     else:
         connection = session
-    row = connection.execute(_PRODUCT_LOT_SERIAL, {"gtin": link.primary, "lot": lot_number, "serial": serial})
-    row = row.first()
+    wanted = {"gtin": link.primary, "lot": lot_number, "serial": serial}
+    row = connection.execute(_PRODUCT_LOT_SERIAL, wanted).first()
     if row is None:
         return _answer("not-registered", link, serial=serial)
     product = ProductFacts(row.id, row.gtin, row.name_vi, row.name_en, row.brand, row.published)
