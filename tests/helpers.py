@@ -316,3 +316,31 @@ def block_outside_requests(page, server: str) -> list[str]:
 
     page.context.route("**/*", only_local)
     return outside
+
+
+@contextlib.contextmanager
+def scratch_database_url(name: str, directory):
+    """A new, empty database: a SQLite file in ``directory``, or, when the suite runs on PostgreSQL
+    (``DATABASE_URL``), a database of its own on that server, dropped afterwards."""
+    import os
+    import secrets
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from app.database import make_engine
+
+    base = os.environ.get("DATABASE_URL")
+    if not base or not base.startswith("postgresql"):
+        yield f"sqlite:///{directory / f'{name}.sqlite3'}"
+        return
+    database = f"ecoreg_{name}_{secrets.token_hex(6)}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield make_url(base).set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()

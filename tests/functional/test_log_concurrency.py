@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -17,16 +16,16 @@ from collections.abc import Iterator
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from app import create_app
-from app.database import db, make_engine
+from app.database import db
 from labels import merkle, tlog
 from labels.integrity import audit
 from labels.permissions import SYSTEM
 from models import LogCheckpoint, LogNode, SignedRecord
 from tests.conftest import ROOT
+from tests.helpers import scratch_database_url
 
 WORKERS = 2
 APPENDS = 30
@@ -74,20 +73,8 @@ for i in range(appends):
 @pytest.fixture
 def fresh_database_url(tmp_path) -> Iterator[str]:
     """A new, empty database for this test alone; dropped afterwards on PostgreSQL."""
-    base = os.environ.get("DATABASE_URL")
-    if not base or not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
-        return
-    name = f"ecoreg_concurrency_{secrets.token_hex(6)}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database_url("concurrency", tmp_path) as url:
+        yield url
 
 
 def run_workers(url: str, tmp_path) -> list[str]:

@@ -9,18 +9,16 @@ chunks and a pause between them so that a job's progress can be watched.
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from app import create_app, serial_jobs
-from app.database import db, make_engine
+from app.database import db
 from labels import lots
 from labels.keyring import active_key, retire_key
 from labels.notary import notary_of
@@ -39,6 +37,7 @@ from tests.helpers import (
     make_token,
     make_user,
     principal,
+    scratch_database_url,
 )
 
 CHUNK = 10
@@ -51,20 +50,8 @@ _DB_STATE = ("engine", "_sessions", "session_info", "read_engine", "_read_sessio
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory):
     """A new, empty database for this module alone; dropped afterwards on PostgreSQL."""
-    base = os.environ.get("DATABASE_URL")
-    if not base or not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('serial-jobs') / 'jobs.sqlite3'}"
-        return
-    name = f"ecoreg_serial_jobs_{secrets.token_hex(6)}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database_url("serial_jobs", tmp_path_factory.mktemp("serial_jobs")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

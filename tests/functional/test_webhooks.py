@@ -10,8 +10,6 @@ a database of this module's own (a SQLite file, or a fresh PostgreSQL database o
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 import time
 from datetime import timedelta
@@ -19,16 +17,24 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 from app import create_app, webhook_dispatcher
-from app.database import db, make_engine
+from app.database import db
 from labels import webhooks
 from labels.permissions import SYSTEM
 from models import WebhookDelivery, WebhookEndpoint, utcnow
 from tests.conftest import ROOT
-from tests.helpers import bearer, make_label, make_org, make_product, make_scheme, make_token, make_user
+from tests.helpers import (
+    bearer,
+    make_label,
+    make_org,
+    make_product,
+    make_scheme,
+    make_token,
+    make_user,
+    scratch_database_url,
+)
 from tests.webhook_receiver import Receiver
 
 TIMEOUT = 30.0
@@ -47,20 +53,8 @@ SETTINGS = {
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory):
     """A new, empty database for this module alone; dropped afterwards on PostgreSQL."""
-    base = os.environ.get("DATABASE_URL")
-    if not base or not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('webhooks') / 'webhooks.sqlite3'}"
-        return
-    name = f"ecoreg_webhooks_{secrets.token_hex(6)}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database_url("webhooks", tmp_path_factory.mktemp("webhooks")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
