@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, json, redirect, render_template, request, url_for
 
+from app import scan_log
 from app.database import db
 from app.errors import problem, wants_problem
 from app.extensions import limiter
@@ -97,6 +98,16 @@ def resolve_gtin(rest: str):
     linkset_url = f"{canonical}?linkType=linkset"
     link_types = [_normal_link_type(value) for name, value in link.other if name == "linkType"]
     link_type = link_types[0] if link_types else None
+    if request.method == "GET" and link_type is None:
+        # A scan, not the follow-up navigation of one (a link type) nor a link checker's HEAD.
+        scan_log.note(
+            link.primary,
+            link.qualifier("10"),
+            resolution.serial,
+            resolution.verdict,
+            scan_log.client_class(),
+            scan_log.offered_district(),
+        )
     response = _answer(resolution, canonical, link_type, claim)
     response.headers["Link"] = f'<{linkset_url}>; rel="linkset"; type="{LINKSET}"'
     return response

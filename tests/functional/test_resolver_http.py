@@ -322,6 +322,11 @@ def test_a_json_scan_only_reads_and_reads_little(client, world, statements):
     statements.clear()
     assert verdict(client, f"/01/{world['gtin']}/10/2611A/21/NEVERISSUED1")["verdict"] == "serial-not-issued"
     warm = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    # The scan log's write comes after the answer, from its own session (in the tests, where
+    # SCAN_FLUSH_SECONDS is 0; in production from a background thread); the scan itself only reads.
+    logged = [s for s in cold + warm if s.startswith("INSERT INTO scans")]
+    assert len(logged) == 2
+    cold, warm = ([s for s in part if s not in logged] for part in (cold, warm))
     assert all(s.startswith("SELECT") for s in cold + warm), cold + warm
     # The product with its holder, lot, serial and the log's state; the labels; the claim's keys.
     assert len(cold) == 3, cold
@@ -367,3 +372,20 @@ def test_a_product_edit_shows_on_the_very_next_scan(client, session, world, stat
 def test_content_negotiation_whatever_the_accept_header_says(client, world, accept, mimetype):
     response = client.get(world["code"], headers={"Accept": accept})
     assert response.status_code == 200 and response.mimetype == mimetype
+
+
+def test_scans_are_logged_without_personal_data_and_follow_ups_are_not(client, session, world):
+    from models import Scan
+
+    gtin, serial = world["gtin"], world["serial"].serial
+    client.get(world["code"], headers=JSON | {"Ecoreg-District": "bien-hoa"})
+    client.get(f"/01/{gtin}/10/2611A/21/NEVER1", headers=BROWSER | {"User-Agent": "Phone/1.0"})
+    client.get(f"/01/{gtin}/10/2611A/21/{serial}?linkType=gs1:pip", headers=JSON)  # navigation
+    client.head(world["code"], headers=JSON)  # a link checker
+    client.get("/01/09506000134352", headers=JSON | {"Ecoreg-District": "nowhere"})
+    logged = session.scalars(select(Scan).order_by(Scan.id)).all()
+    assert [(s.gtin, s.lot, s.serial, s.verdict, s.client_class, s.district) for s in logged] == [
+        (gtin, "2611A", serial, "valid", "app", "bien-hoa"),
+        (gtin, "2611A", "NEVER1", "serial-not-issued", "browser", None),
+        ("09506000134352", None, None, "not-registered", "app", None),
+    ]
