@@ -52,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     app.jinja_env.globals["current_locale"] = lambda: _select_locale()
+    from app.scan_lane import ScanLane
+
+    app.wsgi_app = ScanLane(app, app.wsgi_app)
     return app
 
 

@@ -7,10 +7,13 @@ and ``metadata`` from it.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, Response, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,7 +39,8 @@ def make_engine(url: str, read_only: bool = False, **kwargs) -> Engine:
         # first and wrote later could otherwise fail when another writer got in between (the log,
         # label numbers), and the busy timeout makes the second writer wait instead.
         begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        # Straight to the driver: through exec_driver_sql the BEGIN cost a sixth of a scan.
+        event.listen(engine, "begin", lambda conn: conn.connection.driver_connection.execute(begin))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -45,6 +49,9 @@ def make_engine(url: str, read_only: bool = False, **kwargs) -> Engine:
 def _sqlite_read_only_pragmas(dbapi_connection, record) -> None:
     _sqlite_pragmas(dbapi_connection, record)
     dbapi_connection.execute("PRAGMA query_only=ON")
+    # The resolver's indexes stay in this connection's page cache (32 MB, not the default 2 MB)
+    # instead of being read again from the OS on every scan.
+    dbapi_connection.execute("PRAGMA cache_size=-32768")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -61,6 +68,8 @@ class Database:
 
     def __init__(self, app: Flask | None = None):
         self.engine: Engine | None = None
+        self._bound: Connection | None = None
+        self._held = threading.local()
         self._sessions: sessionmaker[Session] | None = None
         if app is not None:
             self.init_app(app)
@@ -84,6 +93,7 @@ class Database:
 
     def bind(self, connection) -> None:
         """Open sessions on ``connection`` instead (the tests run each test inside one transaction)."""
+        self._bound = connection
         self._sessions = sessionmaker(
             bind=connection,
             expire_on_commit=False,
@@ -105,6 +115,29 @@ class Database:
         if "db_read_session" not in g:
             g.db_read_session = self._read_sessions()
         return g.db_read_session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read-only Core connection outside any request context (the scan lane), in a transaction of
+        its own that is rolled back after.
+
+        The connection stays with its thread between uses: taking it from the pool and giving it back
+        cost a tenth of a scan. So each thread that scans holds one of the pool's connections (sync
+        workers have one thread); a use that fails drops it, and the next use connects afresh.
+        """
+        if self._bound is not None:
+            yield self._bound
+            return
+        connection = getattr(self._held, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._held.connection = self.read_engine.connect()
+        try:
+            yield connection
+        except BaseException:
+            self._held.connection = None
+            connection.close()
+            raise
+        connection.rollback()
 
     def new_session(self) -> Session:
         """A session of its own, for work outside a request (CLI, jobs)."""

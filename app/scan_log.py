@@ -29,17 +29,28 @@ _flusher: threading.Thread | None = None
 def client_class(default: str | None = None) -> str:
     """What kind of client asked: a declared one (``Ecoreg-Client``), else ``default``, else a browser or
     an app by what it accepts."""
-    declared = request.headers.get("Ecoreg-Client", "").strip().lower()
-    if declared in CLIENT_CLASSES:
+    declared = declared_class(request.headers.get("Ecoreg-Client"))
+    if declared:
         return declared
     if default:
         return default
     return "browser" if request.accept_mimetypes.best == "text/html" else "app"
 
 
+def declared_class(header: str | None) -> str | None:
+    """The client class an ``Ecoreg-Client`` header declares, if it is one we know."""
+    declared = (header or "").strip().lower()
+    return declared if declared in CLIENT_CLASSES else None
+
+
 def offered_district(value: str | None = None) -> str | None:
     """The district a client offered (``Ecoreg-District`` or a field), if it is one of the province's."""
-    value = (value or request.headers.get("Ecoreg-District", "")).strip()
+    return district(value or request.headers.get("Ecoreg-District", ""))
+
+
+def district(value: str | None) -> str | None:
+    """``value`` if it names one of the province's districts."""
+    value = (value or "").strip()
     return value if value in DISTRICTS else None
 
 
@@ -47,29 +58,38 @@ def note(
     gtin: str, lot: str | None, serial: str | None, verdict: str, client: str, district: str | None
 ) -> None:
     """Remember one scan of this request; stored after the response (or by the flusher)."""
-    g.setdefault("scans", []).append(
-        {
-            "scanned_at": utcnow(),
-            "gtin": gtin,
-            "lot": lot,
-            "serial": serial,
-            "verdict": verdict,
-            "client_class": client,
-            "district": district,
-        }
-    )
+    g.setdefault("scans", []).append(entry(gtin, lot, serial, verdict, client, district))
+
+
+def entry(
+    gtin: str, lot: str | None, serial: str | None, verdict: str, client: str, district: str | None
+) -> dict:
+    """One scan as the log stores it: no address, agent or account."""
+    return {
+        "scanned_at": utcnow(),
+        "gtin": gtin,
+        "lot": lot,
+        "serial": serial,
+        "verdict": verdict,
+        "client_class": client,
+        "district": district,
+    }
 
 
 def _at_teardown(_exc) -> None:
     """After the response and the request's own commit (so that its sessions are done with)."""
     found = g.pop("scans", None)
-    if not found:
-        return
-    if current_app.config["SCAN_FLUSH_SECONDS"] <= 0:
+    if found:
+        keep(current_app._get_current_object(), found)
+
+
+def keep(app: Flask, found: list[dict]) -> None:
+    """Store ``found`` now (``SCAN_FLUSH_SECONDS = 0``) or hand it to this worker's flusher."""
+    if app.config["SCAN_FLUSH_SECONDS"] <= 0:
         _store(found)
     else:
         _buffer.extend(found)
-        _start(current_app._get_current_object())
+        _start(app)
 
 
 def _store(batch: list[dict]) -> None:

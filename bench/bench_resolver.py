@@ -367,7 +367,12 @@ def main() -> None:
         tmp = Path(scratch)
         built = build(app, db, args.n, args.claimed, args.seed)
         db.engine.dispose()
-        env = os.environ | {"ECOREG_ENV": "testing", "DATABASE_URL": app.config["DATABASE_URL"]}
+        # The scan log is stored off the request path, as deployed (the testing settings store it per request).
+        env = os.environ | {
+            "ECOREG_ENV": "testing",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "SCAN_FLUSH_SECONDS": "1",
+        }
         servers = []
         try:
             hello, hello_port = start_gunicorn("_hello:app", env, args.workers, tmp / "hello.log")
@@ -431,6 +436,7 @@ def profile(app, db, built: dict, requests: int) -> None:
     from _hello import app as hello
     from sqlalchemy import event
 
+    app.config["SCAN_FLUSH_SECONDS"] = 60  # the scan log is stored off the request path, as deployed
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:
@@ -474,6 +480,10 @@ def profile(app, db, built: dict, requests: int) -> None:
     target.write_text(out.getvalue())
     print(f"cProfile of {requests} resolver requests (no claim), by cumulative time: {target}")
     print("\n".join(out.getvalue().splitlines()[:40]))
+    from app import scan_log
+
+    with app.app_context():
+        scan_log.flush()  # while the database is still there
 
 
 if __name__ == "__main__":

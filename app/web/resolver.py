@@ -62,14 +62,20 @@ def _base() -> str:
 
 def _raw_path() -> str:
     """The request path as sent, escapes kept (a lot may hold an escaped ``/``)."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
-    if raw:
-        raw = raw.split("?", 1)[0].split("#", 1)[0]
-        if "://" in raw:  # an absolute-form request target
-            raw = "/" + raw.split("://", 1)[1].partition("/")[2]
-        root = request.script_root
-        return raw[len(root) :] if root and raw.startswith(root) else raw
-    return quote(request.path, safe="/")
+    return raw_path(request.environ) or quote(request.path, safe="/")
+
+
+def raw_path(environ: dict) -> str | None:
+    """The path of the request target as the server received it, without the script root; ``None`` when
+    the server does not say (neither ``RAW_URI`` nor ``REQUEST_URI``)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not raw:
+        return None
+    raw = raw.split("?", 1)[0].split("#", 1)[0]
+    if "://" in raw:  # an absolute-form request target
+        raw = "/" + raw.split("://", 1)[1].partition("/")[2]
+    root = environ.get("SCRIPT_NAME", "").rstrip("/")
+    return raw[len(root) :] if root and raw.startswith(root) else raw
 
 
 def _normal_link_type(value: str) -> str:
@@ -273,12 +279,12 @@ def _instant(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def verdict_json(resolution: Resolution, canonical: str) -> dict:
+def verdict_json(resolution: Resolution, canonical: str, label_href=_label_href) -> dict:
     """The JSON verdict: the scanner's word, the sentence in both languages, and the facts behind it."""
     r = resolution
     product, holder = r.product, r.holder
     lot_number, serial = r.link.qualifier("10"), r.serial
-    hrefs = [_label_href(item.label) for item in r.labels]
+    hrefs = [label_href(item.label) for item in r.labels]
     return {
         "verdict": r.verdict,
         "message_vi": r.message_vi,

@@ -133,7 +133,11 @@ def test_suspended_withdrawn_and_expired(client, session, world):
 
 def test_expired(client, world):
     later = world["label"].valid_until + timedelta(days=1)
-    with mock.patch("app.web.resolver.utcnow", return_value=later):
+    # The clock of both the view and the scan lane in front of it.
+    with (
+        mock.patch("app.web.resolver.utcnow", return_value=later),
+        mock.patch("app.scan_lane.utcnow", return_value=later),
+    ):
         body = verdict(client, world["code"])
     assert body["verdict"] == "expired" and body["labels"][0]["status"] == "expired"
 
