@@ -10,17 +10,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from labels import keyring, tlog
 from labels.canonical import canonical_json
 from labels.keyring import SigningUnavailable, active_key, decrypt_private_key
+from labels.keys import encode_public_multikey
 from labels.permissions import Principal
 from labels.signing import add_proof, secure
 from models import LogCheckpoint, SignedRecord, SigningKey
 
+#: The record type of a key rotation's announcement in the log (its subject is the new key's id).
+KEY_ROTATION = "key-rotation"
 ISSUER_NAME = "ecoreg - Sở Công Thương tỉnh Đồng Nai (Đồng Nai Department of Industry and Trade)"
 
 
@@ -122,7 +125,35 @@ class Notary:
         return made
 
     def rotate_key(self, session: Session, actor: Principal, purpose: str) -> SigningKey:
-        return keyring.rotate_key(session, actor, purpose, self._passphrase)
+        """A new active key for ``purpose``, announced in the log by a signed record (signed with the
+        active credential key) and followed by a checkpoint signed with the active log key: a key the
+        registry starts to use is public history, and after a log key's rotation verifiers who hold only
+        the new key (or dropped a compromised old one) have a checkpoint at once, not at the next append.
+        """
+        try:
+            old = active_key(session, purpose).kid
+        except SigningUnavailable:
+            old = None
+        new = keyring.rotate_key(session, actor, purpose, self._passphrase)
+        now = datetime.now(UTC)
+        document = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential", "EcoregKeyRotation"],
+            "issuer": self.issuer,
+            "validFrom": timestamp(now),
+            "credentialSubject": {
+                "id": self.verification_method(new.kid),
+                "purpose": purpose,
+                "publicKeyMultibase": encode_public_multikey(
+                    Ed25519PublicKey.from_public_bytes(new.public_key)
+                ),
+                "replaces": old and self.verification_method(old),
+                "at": timestamp(now),
+            },
+        }
+        self.record(session, KEY_ROTATION, new.kid, document, now)
+        self.checkpoint(session)
+        return new
 
     def checkpoint(self, session: Session) -> LogCheckpoint:
         key, private = self.signer(session, "log")

@@ -195,7 +195,8 @@ def test_a_history_across_key_rotations_verifies(runner, session, w):
     assert sorted(line.split()[2] for line in listed) == ["active", "active", "rotated", "rotated"]
     result = audit(runner)
     assert result.exit_code == 0, result.output
-    assert "3 records, 4 checkpoints, 2 labels, 0 events checked" in result.output
+    # Two labels and a status change, and each rotation announced in the log with its own checkpoint.
+    assert "5 records, 6 checkpoints, 2 labels, 0 events checked" in result.output
 
 
 # --- traceability events ---------------------------------------------------------------------------

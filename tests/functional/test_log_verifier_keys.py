@@ -1,8 +1,13 @@
 """The log's verifier keys, published as C2SP strings, open the published checkpoint."""
 
+import json
+
+from sqlalchemy import select
+
 from labels.checkpoint import open_note, parse_checkpoint, parse_verifier_key
 from labels.merkle import EMPTY_ROOT
 from labels.tlog import size
+from models import SignedRecord
 from tests.helpers import make_label, make_org, make_product, make_scheme, make_user
 
 
@@ -47,3 +52,33 @@ def test_after_retiring_the_active_key_rotation_resumes_signing(app, session):
     retire_key(session, SYSTEM, retired.kid)
     fresh = notary.rotate_key(session, SYSTEM, "credential")
     assert fresh.kid != retired.kid and active_key(session, "credential").kid == fresh.kid
+
+
+def test_rotating_the_log_key_publishes_a_checkpoint_under_the_new_key_at_once(app, client, runner, session):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from labels.keyring import active_key
+    from labels.keys import encode_public_multikey
+    from labels.permissions import SYSTEM
+
+    before = client.get("/api/v1/log/checkpoint").get_data(as_text=True)
+    old = active_key(session, "log")
+    new = app.extensions["notary"].rotate_key(session, SYSTEM, "log")
+    session.flush()
+    newest, *older = [
+        parse_verifier_key(k) for k in client.get("/api/v1/log/verifier-keys").get_data(as_text=True).split()
+    ]
+    note = client.get("/api/v1/log/checkpoint").get_data(as_text=True)
+    checkpoint = parse_checkpoint(open_note(note, [newest]))  # the new key alone opens it
+    assert parse_checkpoint(open_note(before, older)).size == 0  # the old one still verifies as it was
+    # The rotation is in the log: a signed record announcing the new key, which the checkpoint covers.
+    assert checkpoint.size == size(session) == 1
+    [record] = session.scalars(select(SignedRecord)).all()
+    announced = json.loads(record.canonical)["credentialSubject"]
+    assert (record.record_type, record.subject, announced["purpose"]) == ("key-rotation", new.kid, "log")
+    assert announced["publicKeyMultibase"] == encode_public_multikey(
+        Ed25519PublicKey.from_public_bytes(new.public_key)
+    )
+    assert announced["replaces"].endswith("#" + old.kid)
+    result = runner.invoke(args=["audit"])
+    assert result.exit_code == 0, result.output
