@@ -95,7 +95,11 @@ def journey(session: Session, principal: Principal, text: str, max_depth: int = 
     while frontier:
         by_key = {node.canonical: node for node in frontier}
         following: list[_Node] = []
-        for pk, roles_of, names in _identifiers_naming(session, statements, principal, set(by_key)):
+        room = MAX_EVENTS - len(visits) + 1
+        for pk, roles_of, names in _identifiers_naming(session, statements, principal, set(by_key), room):
+            if pk not in visits and len(visits) >= MAX_EVENTS:
+                truncated = True
+                continue
             for canonical, role in roles_of:
                 node = by_key[canonical]
                 if node.relation == "upstream" and role in ("input", "input-class"):
@@ -134,24 +138,31 @@ def _naming_statement(principal: Principal, exact: bool, products: bool):
         wanted.append(EventIdentifier.canonical.in_(bindparam("exact", expanding=True)))
     if products:
         wanted.append(EventIdentifier.product.in_(bindparam("products", expanding=True)))
+    # At most the room left under MAX_EVENTS (and one more, to know there was more): a product-level
+    # start can name tens of thousands of events.
     naming = (
         select(EventIdentifier.event_pk)
+        .distinct()
         .join(EpcisEvent, EpcisEvent.id == EventIdentifier.event_pk)
         .where(or_(*wanted), visible(principal))
+        .order_by(EventIdentifier.event_pk)
+        .limit(bindparam("room"))
     )
     return select(
         EventIdentifier.event_pk, EventIdentifier.canonical, EventIdentifier.product, EventIdentifier.role
     ).where(EventIdentifier.event_pk.in_(naming))
 
 
-def _identifiers_naming(session: Session, statements: dict, principal: Principal, keys: set[str]):
-    """``(event pk, [(key, role)...], {role: [canonical...]})`` for each visible event naming a key."""
+def _identifiers_naming(session: Session, statements: dict, principal: Principal, keys: set[str], room: int):
+    """``(event pk, [(key, role)...], {role: [canonical...]})`` for each visible event naming a key, at
+    most ``room`` events."""
     products = {key for key in keys if product_of(key) == key}
     exact = keys - products
     kind = (bool(exact), bool(products))
     if kind not in statements:
         statements[kind] = _naming_statement(principal, *kind)
     values = {name: list(given) for name, given in (("exact", exact), ("products", products)) if given}
+    values["room"] = room
     names: dict[int, dict[str, list[str]]] = {}
     roles_of: dict[int, list[tuple[str, str]]] = {}
     for pk, canonical, product, role in sorted(session.execute(statements[kind], values)):

@@ -168,6 +168,28 @@ def test_a_cycle_in_the_data_ends_and_the_depth_limit_says_it_cut(client, sessio
     assert near["truncated"] is True and len(near["steps"]) < 12
 
 
+def test_a_walk_stops_at_its_event_cap_even_on_the_first_level(client, session, monkeypatch):
+    from labels import trace
+
+    org = make_org(session, "enterprise", events_public=True)
+    user = make_user(session, org, "enterprise")
+    session.flush()
+    auth = bearer(make_token(session, user))
+    product = gtin(org.gs1_company_prefix, 8)
+    steps = [
+        transformation(
+            [lot(product, f"IN{i}")], [lot(product, f"OUT{i}")], time=f"2026-10-02T{i:02d}:00:00.000+07:00"
+        )
+        for i in range(6)
+    ]
+    capture(client, auth, *steps)
+    start = f"https://id.gs1.org/01/{product}"  # the product: every lot's events at once
+    assert len(journey(client, start)["steps"]) == 6
+    monkeypatch.setattr(trace, "MAX_EVENTS", 4)
+    capped = journey(client, start)
+    assert capped["truncated"] is True and len(capped["steps"]) == 4
+
+
 def test_bad_ids_and_depths_are_problems(client):
     bad = client.get(TRACE, query_string={"id": "https://id.gs1.org/01/12345678901234"})
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "id"
