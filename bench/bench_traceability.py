@@ -421,6 +421,7 @@ STAGES = (
 
 
 def capture_stages(db, organisation_id: int, principal, documents: list[dict]) -> tuple[StageClock, float]:
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from labels import audit, capture, notary, signing, tlog
@@ -445,6 +446,7 @@ def capture_stages(db, organisation_id: int, principal, documents: list[dict]) -
     clock.wrap(audit, "record", AUDIT)
     for method in ("execute", "scalars", "scalar", "flush", "get"):
         clock.wrap(Session, method, SQL)
+    clock.wrap(Connection, "exec_driver_sql", SQL)  # capture's identifier rows go straight to SQLite
     notary_object = db.session_info["notary"]
     keys = dict(notary_object._keys)
     notary_object._keys = {kid: _TimedKey(key, clock) for kid, key in keys.items()}

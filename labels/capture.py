@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -154,7 +153,7 @@ def _unstorable(event: dict, index: int, named: dict[int, list]) -> FieldIssue |
     except (KeyError, TypeError, ValueError):
         return FieldIssue(f"{path}.eventTime", "format", "eventTime is a date and time with an offset or Z")
     names = [("readPoint", location(event, "readPoint")), ("bizLocation", location(event, "bizLocation"))]
-    named[index] = list(identifiers(event))
+    named[index] = identifiers(event)
     names += [(role, canonical) for role, canonical, _, _ in named[index]]
     for field, value in names:
         if value and len(value) > MAX_ID_LENGTH:
@@ -204,7 +203,7 @@ def _self_contained(event: dict, context: object) -> dict:
 
 
 def _receipt(
-    notary, organisation: Organisation, event: dict, digest: str, stored: bytes, now: datetime
+    notary, organisation: Organisation, event: dict, digest: str, stored: bytes, recorded: str
 ) -> dict:
     subject = {
         "id": digest,
@@ -212,7 +211,7 @@ def _receipt(
         "eventType": event["type"],
         "eventTime": event["eventTime"],
         "capturedBy": {"name": organisation.legal_name, "taxCode": organisation.tax_code},
-        "recordTime": timestamp(now),
+        "recordTime": recorded,
         "storedEventSHA256": hashlib.sha256(stored).hexdigest(),
     }
     if isinstance(event.get("eventID"), str):
@@ -221,7 +220,7 @@ def _receipt(
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential", RECEIPT_TYPE],
         "issuer": notary.issuer,
-        "validFrom": timestamp(now),
+        "validFrom": recorded,
         "credentialSubject": subject,
     }
 
@@ -234,8 +233,9 @@ def _store(
         json.dumps(_self_contained(event, context), ensure_ascii=False, separators=(",", ":"))
         for event, _, _ in events
     ]
+    recorded = timestamp(now)
     receipts = [
-        (digest, _receipt(notary, organisation, event, digest, text.encode(), now))
+        (digest, _receipt(notary, organisation, event, digest, text.encode(), recorded))
         for (event, digest, _), text in zip(events, stored, strict=True)
     ]
     logged = notary.record_many(session, RECORD_TYPE, receipts, now)
@@ -271,10 +271,27 @@ def _store(
     )
     ids = [by_leaf[row["leaf_index"]] for row in rows]
     index_rows = [
-        {"event_pk": pk, "role": role, "canonical": canonical, "product": product, "quantity": quantity}
-        for pk, (_, _, named) in zip(ids, events, strict=True)
-        for role, canonical, product, quantity in named
+        (pk, *identifier) for pk, (_, _, named) in zip(ids, events, strict=True) for identifier in named
     ]
     if index_rows:
-        # Core too: the ORM's bulk insert would split these rows the same way, and costs more per row.
-        session.execute(insert(EventIdentifier.__table__), index_rows)
+        _insert_identifiers(session, index_rows)
+
+
+_IDENTIFIER_COLUMNS = ("event_pk", "role", "canonical", "product", "quantity")
+
+
+def _insert_identifiers(session: Session, rows: list[tuple]) -> None:
+    """Insert ``(event_pk, role, canonical, product, quantity)`` rows, about a dozen an event."""
+    table = EventIdentifier.__table__
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        # Core: the ORM's bulk insert would split the rows like the events', and costs more per row.
+        session.execute(insert(table), [dict(zip(_IDENTIFIER_COLUMNS, row, strict=True)) for row in rows])
+        return
+    # Core's executemany processes every row's parameters in Python, which here cost more than
+    # SQLite's own inserts. The values are plain ints, strings and floats that need no processing,
+    # so they go to the driver as they are, through Core's own INSERT.
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(_IDENTIFIER_COLUMNS))
+    if tuple(compiled.positiontup) != _IDENTIFIER_COLUMNS:
+        raise RuntimeError(f"unexpected parameter order {compiled.positiontup}")
+    connection.exec_driver_sql(str(compiled), rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from labels.epc import canonical_id
@@ -117,36 +116,40 @@ def location(event: dict, field: str) -> str | None:
     return None
 
 
-def identifiers(event: dict) -> Iterator[tuple[str, str, str | None, float | None]]:
+def identifiers(event: dict) -> list[tuple[str, str, str | None, float | None]]:
     """``(role, canonical, product, quantity)`` for each identifier the event names, each once; the
     quantity is a quantity element's (summed if a class is listed twice in one list)."""
     seen: dict[tuple[str, str], list] = {}
-
-    def emit(role: str, text: object, quantity: object = None):
-        if isinstance(text, str) and text.strip():
-            canonical = key_of(text)
-            amount = (
-                float(quantity)
-                if isinstance(quantity, int | float) and not isinstance(quantity, bool)
-                else None
-            )
-            if (role, canonical) in seen:
-                row = seen[(role, canonical)]
-                if amount is not None:
-                    row[3] = (row[3] or 0.0) + amount
-            else:
-                seen[(role, canonical)] = [role, canonical, product_of(canonical), amount]
-
-    emit("parent", event.get("parentID"))
+    # A list and a loop rather than a helper per identifier: capture indexes a dozen an event.
+    named: list[tuple[str, object, object]] = [("parent", event.get("parentID"), None)]
     for field, role in _ID_LISTS:
-        for text in _list(event.get(field)):
-            emit(role, text)
+        named += [(role, text, None) for text in _list(event.get(field))]
     for field, role in _QUANTITY_LISTS:
-        for element in _list(event.get(field)):
-            if isinstance(element, dict):
-                emit(role, element.get("epcClass"), element.get("quantity"))
-    for row in seen.values():
-        yield tuple(row)
+        named += [
+            (role, element.get("epcClass"), element.get("quantity"))
+            for element in _list(event.get(field))
+            if isinstance(element, dict)
+        ]
+    for role, text, quantity in named:
+        if not isinstance(text, str) or not text.strip():
+            continue
+        canonical, product = _keys(text)
+        amount = (
+            float(quantity) if isinstance(quantity, int | float) and not isinstance(quantity, bool) else None
+        )
+        row = seen.get((role, canonical))
+        if row is None:
+            seen[(role, canonical)] = [role, canonical, product, amount]
+        elif amount is not None:
+            row[3] = (row[3] or 0.0) + amount
+    return [tuple(row) for row in seen.values()]
+
+
+# key_of's cache with the product as well: both depend on the text alone.
+@functools.lru_cache(maxsize=16_384)
+def _keys(text: str) -> tuple[str, str | None]:
+    canonical = key_of(text)
+    return canonical, product_of(canonical)
 
 
 def certification_refs(event: dict) -> list[str]:

@@ -368,6 +368,12 @@ _TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?
 
 
 def _canonical_value(value: Any, names: Namespaces, vocabulary: str = "") -> str:
+    if type(value) is str:
+        # Most values are plain Digital Links (every EPC of a list): the steps below would leave one
+        # as gs1_canonical_uri makes it, unless the context declared its scheme as a prefix.
+        plain = _PLAIN_DIGITAL_LINK.fullmatch(value)
+        if plain and value[: value.index(":")] not in names:
+            return CANONICAL_HOST + plain[1]
     if isinstance(value, bool):
         return "true" if value else "false"  # as XML writes it, so both syntaxes hash alike
     text = repr(value) if isinstance(value, float) else str(value).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Enum, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -89,13 +89,17 @@ class EventIdentifier(Base):
     __table_args__ = (
         Index("ix_epcis_event_identifiers_canonical", "canonical", "role"),
         Index("ix_epcis_event_identifiers_product", "product", "role"),
+        # The Enum's own CHECK would be "role IN (...)", which SQLite evaluates by building a small
+        # temporary index for every row inserted: a quarter of a capture's insert time. The same
+        # rule written as comparisons costs next to nothing.
+        CheckConstraint(" OR ".join(f"role = '{role}'" for role in IDENTIFIER_ROLES), name="identifier_role"),
     )
 
     event_pk: Mapped[int] = mapped_column(
         ForeignKey("epcis_events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     role: Mapped[str] = mapped_column(
-        Enum(*IDENTIFIER_ROLES, name="identifier_role", native_enum=False, create_constraint=True),
+        Enum(*IDENTIFIER_ROLES, name="identifier_role", native_enum=False, create_constraint=False),
         primary_key=True,
     )
     canonical: Mapped[str] = mapped_column(String(300), primary_key=True)
