@@ -6,6 +6,7 @@ commits once at the end: a command that fails leaves nothing behind.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -259,14 +260,21 @@ def init_app(app: Flask) -> None:
         dispatcher(app).run()
 
     @app.cli.command("audit")
-    def audit_command():
+    @click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default="the number of CPUs",
+        help="processes verifying signatures; 1 verifies in this process",
+    )
+    def audit_command(jobs):
         """Re-verify every signature, recompute the log, check the checkpoints; exit 1 on any finding."""
         from labels.integrity import audit
 
         with db.new_session() as session:
             size = session.scalar(_log_size()) or 0
             with click.progressbar(length=size, label="verifying records") as bar:
-                report = audit(session, progress=bar.update)
+                report = audit(session, progress=bar.update, jobs=jobs)
         click.echo(
             f"{report.records} records, {report.checkpoints} checkpoints, {report.labels} labels, "
             f"{report.events} events checked"

@@ -4,14 +4,18 @@ Nothing stored is trusted: every signed record's signature is checked against th
 every stored tree node is recomputed from the records, every checkpoint's signature and root are
 checked, and each label row and status list is compared with what was signed. Each discrepancy
 names the table, the row and what differs. Records are streamed in batches, so memory stays flat
-however long the log is.
+however long the log is, and their signatures can be verified by several processes (``jobs``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import and_, or_, select
@@ -24,7 +28,7 @@ from labels.credentials import LABEL_CREDENTIAL, STATUS_BITS
 from labels.epcis_events import identifiers
 from labels.epcis_hash import event_hash_id
 from labels.notary import notary_of, timestamp
-from labels.signing import verify_proof
+from labels.signing import failed_verifications, verify_proof
 from labels.signing_errors import SignatureError
 from labels.statuslist import LIST_BITS, decode_list, get_bit
 from models import (
@@ -66,12 +70,17 @@ class AuditReport:
         return not self.findings
 
 
-def audit(session: Session, progress=None) -> AuditReport:
+def audit(session: Session, progress=None, jobs: int = 1) -> AuditReport:
+    """Check everything; ``jobs`` processes verify the records' signatures (1: this one, no pool).
+
+    With ``jobs`` > 1 the workers are spawned, so a script that calls this must start from an
+    ``if __name__ == "__main__":`` block (multiprocessing imports the main module in each worker).
+    """
     report = AuditReport()
     keys = {k.id: k for k in session.scalars(select(SigningKey))}
     notary = notary_of(session)
     by_method = {notary.verification_method(k.kid): k for k in keys.values()}
-    roots = _check_records_and_tree(session, report, keys, by_method, progress)
+    roots = _check_records_and_tree(session, report, keys, by_method, progress, jobs)
     _check_checkpoints(session, report, keys, roots, notary.origin)
     _check_labels(session, report, by_method)
     _check_status_lists(session, report, by_method)
@@ -98,22 +107,78 @@ def _stored_nodes(session: Session, first: int, last: int) -> dict[tuple[int, in
     return {(lv, ix): digest for lv, ix, digest in rows}
 
 
-def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[int, bytes]:
-    """Verify records in leaf order, rebuild the tree, compare every stored node; roots at each checkpoint."""
+class _Verifier:
+    """Records' signatures checked in chunks, here or in a pool of ``jobs`` processes.
+
+    Processes, not threads: ``cryptography`` (46) holds the GIL during ``Ed25519PublicKey.verify``
+    (two threads verify no faster than one), and the parsing around it is Python. A chunk is plain
+    data (an id, the stored bytes) and the keys are raw bytes, so a worker needs no database, no ORM
+    and no application: it imports ``labels.signing`` only. "spawn" rather than fork, so that no worker
+    inherits the session's open database connection, whatever the platform. At most ``2 * jobs``
+    chunks are in flight, which keeps memory flat and both workers busy while this process reads the
+    next rows and rebuilds the tree.
+    """
+
+    CHUNK = 1000
+
+    def __init__(self, public_keys: dict[str, bytes], jobs: int):
+        self.public_keys = public_keys
+        self.pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else None
+        self.in_flight = 2 * jobs
+        self.pending: deque = deque()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, items: list) -> list[tuple[int, list]]:
+        """Queue ``items``; (how many, their failures) for each chunk finished meanwhile, in order."""
+        if self.pool is None:
+            return [(len(items), failed_verifications(items, self.public_keys))]
+        self.pending.append((len(items), self.pool.submit(failed_verifications, items, self.public_keys)))
+        return self._collect(lambda: len(self.pending) > self.in_flight or self.pending[0][1].done())
+
+    def finish(self) -> list[tuple[int, list]]:
+        return self._collect(lambda: True)
+
+    def _collect(self, ready) -> list[tuple[int, list]]:
+        finished = []
+        while self.pending and ready():
+            count, future = self.pending.popleft()
+            finished.append((count, future.result()))
+        return finished
+
+
+def _check_records_and_tree(session, report, keys, by_method, progress, jobs) -> dict[int, bytes]:
+    """Verify records in leaf order, rebuild the tree, compare every stored node; roots at each checkpoint.
+
+    Signatures are verified apart (see ``_Verifier``) and their verdicts come back later, so each
+    finding takes a place number when its record is read, and the findings are put in that order at
+    the end: the same report, in the same order, whatever ``jobs`` is.
+    """
     wanted_sizes = set(session.scalars(select(LogCheckpoint.tree_size)))
     size = session.scalar(select(LogState.size).where(LogState.id == 1)) or 0
     wanted_sizes.add(size)
     latest: dict[int, bytes] = {}
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
-    resolve = _resolver(by_method)
+    places = itertools.count()
+    found: list[tuple[int, Finding]] = []
+    # A key problem counts only once the signature verifies; a failed signature replaces it.
+    key_problems: dict[int, Finding] = {}
     expected_index = 0
+
+    def note(finding: Finding) -> None:
+        found.append((next(places), finding))
 
     def add_leaf(index: int, digest: bytes, stored) -> None:
         """Fold leaf ``index`` into the rebuilt tree, compare the nodes it completes, note roots."""
         for node, value in merkle.appended_nodes(index, digest, lambda lv, ix: latest[lv]):
             latest[node[0]] = value
             if stored.get(node) != value:
-                report.findings.append(
+                note(
                     Finding(
                         "log_nodes",
                         f"level {node[0]} index {node[1]}",
@@ -125,43 +190,71 @@ def _check_records_and_tree(session, report, keys, by_method, progress) -> dict[
             bits = [lv for lv in range(count.bit_length()) if count >> lv & 1]
             roots[count] = merkle.root_from(count, {(lv, (count >> lv) - 1): latest[lv] for lv in bits})
 
-    for start in range(0, max(size, 1), BATCH):
-        records = session.scalars(
-            select(SignedRecord)
-            .where(SignedRecord.leaf_index.between(start, start + BATCH - 1))
-            .order_by(SignedRecord.leaf_index)
-        ).all()
-        if not records:
-            break
-        stored = _stored_nodes(session, min(start, expected_index), records[-1].leaf_index)
-        for record in records:
-            where = f"leaf {record.leaf_index} ({record.record_type} {record.subject})"
-            if record.leaf_index != expected_index:
-                report.findings.append(
-                    Finding("signed_records", where, f"expected leaf {expected_index}: a gap")
+    def verified(finished: list[tuple[int, list]]) -> None:
+        for count, failures in finished:
+            for (place, where), exc in failures:
+                key_problems.pop(place, None)
+                found.append(
+                    (
+                        place,
+                        Finding("signed_records", where, f"signature does not verify ({type(exc).__name__})"),
+                    )
                 )
-                # Rebuild through the gap from the stored leaf hashes (zeroes where none is left),
-                # so that the rest of the log is still checked rather than the audit giving up.
-                while expected_index < record.leaf_index:
-                    add_leaf(expected_index, stored.get((0, expected_index), bytes(merkle.HASH_SIZE)), stored)
-                    expected_index += 1
-            digest = merkle.leaf_hash(record.canonical)
-            if digest != record.leaf_hash:
-                report.findings.append(Finding("signed_records", where, "stored leaf hash is not the data's"))
-            _check_signature(
-                report,
-                "signed_records",
-                where,
-                record.canonical,
-                resolve,
-                keys.get(record.key_id),
-                record.created_at,
-            )
-            add_leaf(record.leaf_index, digest, stored)
-            expected_index += 1
-            report.records += 1
-        if progress:
-            progress(len(records))
+            if progress:
+                progress(count)
+
+    columns = (
+        SignedRecord.leaf_index,
+        SignedRecord.record_type,
+        SignedRecord.subject,
+        SignedRecord.canonical,
+        SignedRecord.leaf_hash,
+        SignedRecord.key_id,
+        SignedRecord.created_at,
+    )
+    public_keys = {method: key.public_key for method, key in by_method.items()}
+    with _Verifier(public_keys, jobs) as verifier:
+        for start in range(0, max(size, 1), BATCH):
+            rows = session.execute(
+                select(*columns)
+                .where(SignedRecord.leaf_index.between(start, start + BATCH - 1))
+                .order_by(SignedRecord.leaf_index)
+            ).all()
+            if not rows:
+                break
+            stored = _stored_nodes(session, min(start, expected_index), rows[-1].leaf_index)
+            chunk = []
+            for leaf_index, record_type, subject, canonical, leaf_hash, key_id, created_at in rows:
+                where = f"leaf {leaf_index} ({record_type} {subject})"
+                if leaf_index != expected_index:
+                    note(Finding("signed_records", where, f"expected leaf {expected_index}: a gap"))
+                    # Rebuild through the gap from the stored leaf hashes (zeroes where none is left),
+                    # so that the rest of the log is still checked rather than the audit giving up.
+                    while expected_index < leaf_index:
+                        add_leaf(
+                            expected_index, stored.get((0, expected_index), bytes(merkle.HASH_SIZE)), stored
+                        )
+                        expected_index += 1
+                digest = merkle.leaf_hash(canonical)
+                if digest != leaf_hash:
+                    note(Finding("signed_records", where, "stored leaf hash is not the data's"))
+                place = next(places)
+                chunk.append(((place, where), canonical))
+                problem = _key_problem(keys.get(key_id), created_at)
+                if problem:
+                    key_problems[place] = Finding("signed_records", where, problem)
+                add_leaf(leaf_index, digest, stored)
+                expected_index += 1
+                report.records += 1
+                if len(chunk) == _Verifier.CHUNK:
+                    verified(verifier.submit(chunk))
+                    chunk = []
+            if chunk:
+                verified(verifier.submit(chunk))
+        verified(verifier.finish())
+    found.extend(key_problems.items())
+    found.sort(key=lambda pair: pair[0])
+    report.findings.extend(finding for _, finding in found)
     if expected_index != size:
         report.findings.append(Finding("log_state", "1", f"size {size}, but {expected_index} records"))
     return roots
@@ -171,15 +264,27 @@ def _check_signature(report, table, where, canonical: bytes, resolve, key: Signi
     try:
         verify_proof(json.loads(canonical), resolve)
     except (SignatureError, KeyError, ValueError) as exc:
-        report.findings.append(Finding(table, where, f"signature does not verify ({type(exc).__name__})"))
+        report.findings.append(Finding(table, where, _not_verified(exc)))
         return
+    problem = _key_problem(key, at)
+    if problem:
+        report.findings.append(Finding(table, where, problem))
+
+
+def _not_verified(exc: Exception) -> str:
+    return f"signature does not verify ({type(exc).__name__})"
+
+
+def _key_problem(key: SigningKey | None, at) -> str | None:
+    """Why ``key`` should not have signed at ``at``, if it should not have."""
     if key is None:
-        return
+        return None
     ends = [instant for instant in (key.deactivated_at, key.retired_at) if instant is not None]
     if key.purpose != "credential":
-        report.findings.append(Finding(table, where, f"signed by {key.kid}, a {key.purpose} key"))
-    elif key.activated_at > at or (ends and min(ends) < at):
-        report.findings.append(Finding(table, where, f"signed by {key.kid} outside its validity"))
+        return f"signed by {key.kid}, a {key.purpose} key"
+    if key.activated_at > at or (ends and min(ends) < at):
+        return f"signed by {key.kid} outside its validity"
+    return None
 
 
 def _check_checkpoints(session, report, keys, roots, origin) -> None:

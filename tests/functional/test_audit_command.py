@@ -6,12 +6,14 @@ the audit reads exactly what a tamperer left behind.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import bindparam, select, text
 
+from labels.merkle import leaf_hash
 from labels.statuslist import empty_bits
 from labels.workflow import transition_label
 from models import Label, Product, Scheme, SignedRecord, User
@@ -240,3 +242,61 @@ def test_each_tampered_event_row_is_named(runner, session, captured, change, pro
     session.execute(text(change), {"other": captured["other"].id} if ":other" in change else {})
     output = tampered(runner, "epcis_events")
     assert problem in output
+
+
+# --- signatures verified in other processes (--jobs) -------------------------------------------------
+
+
+@pytest.fixture
+def one_record_a_chunk(monkeypatch):
+    """Each record its own chunk, so that with --jobs 2 both worker processes get some of a small log."""
+    from labels.integrity import _Verifier
+
+    monkeypatch.setattr(_Verifier, "CHUNK", 1)
+
+
+def tampered_lines(runner, jobs: int) -> list[str]:
+    result = runner.invoke(args=["audit", "--jobs", str(jobs)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    return [line for line in result.output.splitlines() if line.startswith("TAMPERED ")]
+
+
+def test_a_clean_history_verifies_in_two_processes(runner, session, w, one_record_a_chunk):
+    for _ in range(3):
+        w.issue(session)
+    result = runner.invoke(args=["audit", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "3 records, 4 checkpoints, 3 labels, 0 events checked" in result.output
+
+
+def test_tampered_signatures_are_named_alike_in_one_and_two_processes(runner, session, w, one_record_a_chunk):
+    labels = [w.issue(session) for _ in range(6)]
+    records = [record_of(session, label) for label in labels]
+    # Record 1 carries record 4's signature; record 3's text changed and its leaf hash with it, so
+    # that only the signature can tell; record 5 is no longer JSON.
+    other = json.loads(records[4].canonical)["proof"]["proofValue"]
+    mine = json.loads(records[1].canonical)["proof"]["proofValue"]
+    changed = {
+        1: records[1].canonical.replace(mine.encode(), other.encode()),
+        3: records[3].canonical.replace(b'"type":"EcoLabel"', b'"type":"EcoLabeL"', 1),
+        5: b"[" + records[5].canonical[1:],
+    }
+    for position, data in changed.items():
+        session.execute(
+            text("UPDATE signed_records SET canonical = :data, leaf_hash = :hash WHERE leaf_index = :index"),
+            {"data": data, "hash": leaf_hash(data), "index": records[position].leaf_index},
+        )
+    in_one, in_two = tampered_lines(runner, 1), tampered_lines(runner, 2)
+    assert in_two == in_one
+    signatures = [line for line in in_one if "signature does not verify" in line]
+    assert signatures == [
+        f"TAMPERED signed_records leaf {records[1].leaf_index} (label-credential {labels[1].label_number}): "
+        "signature does not verify (InvalidSignature)",
+        f"TAMPERED signed_records leaf {records[3].leaf_index} (label-credential {labels[3].label_number}): "
+        "signature does not verify (InvalidSignature)",
+        f"TAMPERED signed_records leaf {records[5].leaf_index} (label-credential {labels[5].label_number}): "
+        "signature does not verify (JSONDecodeError)",
+    ]
+    assert not any("stored leaf hash" in line for line in in_one)
+    assert any(line.startswith("TAMPERED log_nodes") for line in in_one)  # the leaf hashes changed
