@@ -24,6 +24,7 @@ Anything else (a float, a larger integer, a key from U+E000 up, a type that is n
 
 from __future__ import annotations
 
+import copy
 import json
 
 import rfc8785
@@ -40,9 +41,13 @@ _encode = json.JSONEncoder(
 ).encode
 
 
-def canonical_json(value: object) -> bytes:
-    """The RFC 8785 serialisation of ``value`` (UTF-8, no trailing newline)."""
-    if _plain(value):
+def canonical_json(value: object, plain: bool | None = None) -> bytes:
+    """The RFC 8785 serialisation of ``value`` (UTF-8, no trailing newline).
+
+    ``plain=True`` says the caller knows the value is plain (:func:`plain_copy` said so), which spares
+    the check; anything else has it checked here.
+    """
+    if plain is True or _plain(value):
         try:
             return _encode(value).encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate
@@ -91,3 +96,50 @@ def _plain(value: object) -> bool:
     if kind is int:
         return -_MAX_INTEGER <= value <= _MAX_INTEGER
     return False
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
+def plain_copy(value: object) -> tuple[object, bool]:
+    """A deep copy of a JSON value and whether it is plain (as :func:`canonical_json` decides), in one
+    walk: signing needs both, and the two walks were a tenth of signing a record.
+
+    Plain dicts and lists are rebuilt and immutable leaves shared; anything else (a tuple, a subclass,
+    an object that is not JSON) is left to ``copy.deepcopy`` and checked on its own. Unlike
+    ``deepcopy``, an object that appears twice in the value is copied twice: the copies are equal, only
+    no longer the same.
+    """
+    kind = type(value)
+    if kind is dict:
+        plain, copied = True, {}
+        for key, item in value.items():
+            if plain and (type(key) is not str or not (key.isascii() or max(key) < _SORTS_ALIKE_BELOW)):
+                plain = False
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                copied[key] = item
+            elif kind is int:
+                copied[key] = item
+                plain = plain and -_MAX_INTEGER <= item <= _MAX_INTEGER
+            else:
+                copied[key], item_plain = plain_copy(item)
+                plain = plain and item_plain
+        return copied, plain
+    if kind is list:
+        plain, copied = True, []
+        for item in value:
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                copied.append(item)
+            elif kind is int:
+                copied.append(item)
+                plain = plain and -_MAX_INTEGER <= item <= _MAX_INTEGER
+            else:
+                item, item_plain = plain_copy(item)
+                copied.append(item)
+                plain = plain and item_plain
+        return copied, plain
+    if kind in _IMMUTABLE:
+        return value, _plain(value)
+    return copy.deepcopy(value), _plain(value)

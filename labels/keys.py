@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import re
 
-import base58
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -56,19 +55,47 @@ def private_key_bytes(key: Ed25519PrivateKey) -> bytes:
 # --- multibase (base58btc) -------------------------------------------------------------------------
 
 
+# Base58 by hand, not with the ``base58`` package: its loop divides a big integer once per digit, which
+# was a tenth of signing a record and of verifying one; two digits at a time halves the divisions.
+# tests/unit/labels/test_signing.py checks both directions against the package.
+_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_PAIRS = tuple(high + low for high in _ALPHABET for low in _ALPHABET)
+_VALUES = {digit: value for value, digit in enumerate(_ALPHABET)}
+
+
+def b58encode(data: bytes) -> str:
+    """The base58 (Bitcoin alphabet) text of ``data``; each leading zero byte is a ``1``."""
+    number = int.from_bytes(data, "big")
+    pairs = []
+    while number:
+        number, pair = divmod(number, 3364)  # 58 * 58
+        pairs.append(_PAIRS[pair])
+    digits = "".join(reversed(pairs)).lstrip("1")  # the top pair's zero digit, if any
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
+
+
+def b58decode(text: str) -> bytes:
+    """The bytes of base58 ``text`` whose digits are all in the Bitcoin alphabet (checked by callers)."""
+    number = 0
+    for digit in text:
+        number = number * 58 + _VALUES[digit]
+    zeros = len(text) - len(text.lstrip("1"))
+    return bytes(zeros) + number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
 def encode_multibase(data: bytes) -> str:
     """``z`` followed by the base58btc encoding of ``data``."""
-    return BASE58BTC + base58.b58encode(data).decode("ascii")
+    return BASE58BTC + b58encode(data)
 
 
 def decode_multibase(text: str) -> bytes:
     """The bytes of a base58btc multibase string; ``ValueError`` for any other base or a bad digit."""
     if not isinstance(text, str) or not text.startswith(BASE58BTC):
         raise ValueError("expected a base58btc multibase string (starting with 'z')")
-    # Checked here because the library forgives trailing whitespace, and one value has one spelling.
+    # One value has one spelling: no whitespace, nothing outside the alphabet.
     if not _BASE58BTC_DIGITS.fullmatch(text[1:]):
         raise ValueError("not base58btc: empty, or a character outside the Bitcoin alphabet")
-    return base58.b58decode(text[1:])
+    return b58decode(text[1:])
 
 
 # --- Multikey --------------------------------------------------------------------------------------

@@ -100,8 +100,9 @@ class Notary:
         secured = [secure(document, private, method, created_at) for _, document in items]
         signed, datas = [document for document, _ in secured], [data for _, data in secured]
         appended = tlog.append_many(session, datas)
+        # Core on the table, as for the log's nodes (the key row it refers to was read, so it is stored).
         session.execute(
-            insert(SignedRecord),
+            insert(SignedRecord.__table__),
             [
                 {
                     "leaf_index": index,

@@ -86,7 +86,9 @@ def append_many(session: Session, leaves: list[bytes]) -> list[tuple[int, bytes]
             known[(level, node_index)] = node
             rows.append({"level": level, "index": node_index, "hash": node})
         appended.append((index, digest))
-    session.execute(insert(LogNode), rows)
+    # Core on the table: the ORM's bulk insert costs several microseconds more a row, for rows that need
+    # nothing from it (the nodes of this batch are new; nothing pending refers to them).
+    session.execute(insert(LogNode.__table__), rows)
     state.size = start + len(leaves)
     return appended
 

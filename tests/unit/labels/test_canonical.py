@@ -17,7 +17,7 @@ import rfc8785
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from labels.canonical import CanonicalizationError, _plain, canonical_json
+from labels.canonical import CanonicalizationError, _plain, canonical_json, plain_copy
 from labels.keys import generate_private_key
 from labels.signing import add_proof, secure
 from labels.signing_errors import ProofGenerationError
@@ -93,9 +93,9 @@ def reference(value: object) -> bytes | type[Exception]:
         return ValueError
 
 
-def ours(value: object) -> bytes | type[Exception]:
+def ours(value: object, plain: bool | None = None) -> bytes | type[Exception]:
     try:
-        return canonical_json(value)
+        return canonical_json(value, plain)
     except CanonicalizationError:
         return ValueError
 
@@ -116,6 +116,25 @@ def test_fast_path_writes_what_rfc8785_writes(value):
 @example([MAX_INTEGER, -MAX_INTEGER, MAX_INTEGER + 1])
 def test_any_value_canonicalises_as_rfc8785_does_or_is_refused_by_both(value):
     assert ours(value) == reference(value)
+
+
+def containers(value: object) -> list[int]:
+    if isinstance(value, dict):
+        return [id(value), *(i for item in value.values() for i in containers(item))]
+    if isinstance(value, list):
+        return [id(value), *(i for item in value for i in containers(item))]
+    return []
+
+
+@settings(max_examples=600, deadline=None)
+@given(any_values)
+@example({"a": [1, {"b": 2**53}], "c": (1, 2)})
+@example([{"\ue000": 1}, 1.5])
+def test_plain_copy_is_an_equal_unshared_copy_and_the_plain_check_in_one_walk(value):
+    copied, plain = plain_copy(value)
+    assert copied == value and plain is _plain(value)
+    assert not set(containers(copied)) & set(containers(value))
+    assert ours(copied, plain) == ours(value)
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labels.keys import (
     decode_multibase,
@@ -346,3 +348,18 @@ def test_signing_core_loads_no_framework():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=project_root
     )
     assert result.stdout.strip() == "[]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=80), st.integers(min_value=0, max_value=4))
+def test_base58_by_hand_is_the_base58_package_both_ways(data, zeros):
+    import base58
+
+    from labels.keys import b58decode, b58encode
+
+    data = bytes(zeros) + data
+    text = base58.b58encode(data).decode("ascii")
+    assert b58encode(data) == text
+    assert b58decode(text) == data
+    if text:
+        assert decode_multibase("z" + text) == data

@@ -7,15 +7,13 @@ stored form below must get the same answer, and the same error, as ``verify_proo
 from __future__ import annotations
 
 import json
-import os
 import pickle
 
 import pytest
 
 from labels.canonical import canonical_json
-from labels.keys import decode_multibase, encode_multibase, generate_private_key, public_key_bytes
+from labels.keys import generate_private_key, public_key_bytes
 from labels.signing import (
-    _decode_base58btc,
     failed_verifications,
     raw_key_resolver,
     secure,
@@ -127,15 +125,3 @@ def test_failed_verifications_names_each_failure_in_plain_picklable_data(key, st
         (("c", 2), "MalformedProof"),
     ]
     assert [type(exc) for _, exc in pickle.loads(pickle.dumps(failures))] == [type(e) for _, e in failures]
-
-
-def test_the_quick_base58_decoder_is_decode_multibase():
-    for size in [*range(0, 70), 64, 64, 64]:
-        for data in (os.urandom(size), bytes(size), bytes(2) + os.urandom(size)):
-            if data:
-                assert _decode_base58btc(encode_multibase(data)) == decode_multibase(encode_multibase(data))
-    for bad in ["z", "", "m12", "z0", "zO", "zI", "zl", "z12 ", "z12\n", " z12", None, 12]:
-        with pytest.raises(ValueError):
-            decode_multibase(bad)
-        with pytest.raises(ValueError):
-            _decode_base58btc(bad)
