@@ -13,7 +13,7 @@ shared with ``labels`` (signing, keys, Digital Link parsing, the QR claim, statu
         print(verify_code(code, bundle, datetime.now(UTC)).message("vi"))
 
 Decoding needs ``zxing-cpp``, numpy and Pillow; it is imported on first use, so that verifying texts
-needs only ``cryptography``, ``rfc8785`` and ``base58``.
+needs only ``cryptography`` and ``rfc8785``.
 """
 
 from scanner.bundle import TrustBundle, fetch_bundle, load_bundle, open_bundle, pin
