@@ -367,7 +367,7 @@ def main() -> None:
         tmp = Path(scratch)
         built = build(app, db, args.n, args.claimed, args.seed)
         db.engine.dispose()
-        # The scan log is stored off the request path, as deployed (the testing settings store it per request).
+        # The scan log is stored off the request path, as deployed (testing stores it per request).
         env = os.environ | {
             "ECOREG_ENV": "testing",
             "DATABASE_URL": app.config["DATABASE_URL"],
