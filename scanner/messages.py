@@ -1,23 +1,16 @@
 """The verdict words and their plain sentences, in Vietnamese and English.
 
-The seven words the registry's resolver also answers (``labels/resolver.py``) carry the resolver's own
-sentences, word for word, so a shopper reads the same thing from the scanner and from the consumer
-page; ``labels.resolver`` cannot be imported here (it needs SQLAlchemy), so the tests hold the two
-tables equal. The others are the scanner's: what only an offline verifier can run into.
+The seven words the registry's resolver also answers, and their sentences, come from
+``labels.verdicts``, which the resolver uses too, so a shopper reads the same thing from the scanner
+and from the consumer page. The others are the scanner's: what only an offline verifier can run into.
 """
 
 from __future__ import annotations
 
+from labels import verdicts
+
 #: Words the registry's resolver answers too, in its order.
-SERVER_VERDICTS = (
-    "valid",
-    "expired",
-    "suspended",
-    "withdrawn",
-    "serial-not-issued",
-    "not-registered",
-    "forged",
-)
+SERVER_VERDICTS = verdicts.VERDICTS
 #: Every word :func:`scanner.verify.verify_code` can answer.
 VERDICTS = (*SERVER_VERDICTS, "unknown-key", "not-an-ecoreg-code", "needs-online-check")
 #: Answers after which nothing more is to be learnt: the code is good.
@@ -26,34 +19,7 @@ PASSING = frozenset({"valid"})
 UNDECIDED = frozenset({"needs-online-check"})
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "valid": (
-        "Sản phẩm đã đăng ký và nhãn sinh thái còn hiệu lực.",
-        "This product is registered and its eco-label is valid.",
-    ),
-    "expired": (
-        "Nhãn sinh thái của sản phẩm này đã hết hiệu lực.",
-        "The eco-label of this product has expired.",
-    ),
-    "suspended": (
-        "Nhãn sinh thái của sản phẩm này đang bị đình chỉ: hiện không được sử dụng.",
-        "The eco-label of this product is suspended: it may not be used for now.",
-    ),
-    "withdrawn": (
-        "Nhãn sinh thái của sản phẩm này đã bị thu hồi.",
-        "The eco-label of this product was withdrawn.",
-    ),
-    "serial-not-issued": (
-        "Mã này chưa bao giờ được cấp cho sản phẩm này: có thể là hàng giả.",
-        "This code was never issued for this product: it is likely a counterfeit.",
-    ),
-    "not-registered": (
-        "Sản phẩm này không có trong sổ đăng ký nhãn sinh thái.",
-        "This product is not in the eco-label registry.",
-    ),
-    "forged": (
-        "Mã này không do cơ quan đăng ký ký: đây là mã giả mạo.",
-        "This code was not signed by the registry: it is forged.",
-    ),
+    **verdicts.MESSAGES,
     "unknown-key": (
         "Mã được ký bằng một khóa mà dữ liệu tin cậy trên máy chưa có: hãy cập nhật rồi quét lại; "
         "nếu vẫn vậy, hãy coi đây là mã giả.",

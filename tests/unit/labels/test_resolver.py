@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from labels.digital_link import DigitalLink
 from labels.lots import create_lot, issue_serials
-from labels.resolver import MESSAGES, NO_LABEL, VERDICTS, resolve
+from labels.resolver import resolve
+from labels.verdicts import MESSAGES, NO_LABEL, VERDICTS
 from labels.workflow import transition_label
 from models import Serial, utcnow
 from tests.helpers import make_label, make_org, make_product, make_scheme, make_user, principal

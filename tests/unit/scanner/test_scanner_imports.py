@@ -37,6 +37,7 @@ def test_the_whole_scanner_imports_without_the_server():
         "labels.signing",
         "labels.signing_errors",
         "labels.statuslist",
+        "labels.verdicts",
     }, shared
 
 
