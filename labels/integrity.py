@@ -194,12 +194,7 @@ def _check_records_and_tree(session, report, keys, by_method, progress, jobs) ->
         for count, failures in finished:
             for (place, where), exc in failures:
                 key_problems.pop(place, None)
-                found.append(
-                    (
-                        place,
-                        Finding("signed_records", where, f"signature does not verify ({type(exc).__name__})"),
-                    )
-                )
+                found.append((place, Finding("signed_records", where, _not_verified(exc))))
             if progress:
                 progress(count)
 
@@ -260,15 +255,11 @@ def _check_records_and_tree(session, report, keys, by_method, progress, jobs) ->
     return roots
 
 
-def _check_signature(report, table, where, canonical: bytes, resolve, key: SigningKey | None, at) -> None:
+def _check_signature(report, table, where, canonical: bytes, resolve) -> None:
     try:
         verify_proof(json.loads(canonical), resolve)
     except (SignatureError, KeyError, ValueError) as exc:
         report.findings.append(Finding(table, where, _not_verified(exc)))
-        return
-    problem = _key_problem(key, at)
-    if problem:
-        report.findings.append(Finding(table, where, problem))
 
 
 def _not_verified(exc: Exception) -> str:
@@ -356,7 +347,7 @@ def _check_status_lists(session, report, by_method) -> None:
     lists = {(sl.group, sl.purpose): sl for sl in session.scalars(select(StatusList))}
     for status_list in lists.values():
         where = status_list.list_id
-        _check_signature(report, "status_lists", where, status_list.credential.encode(), resolve, None, None)
+        _check_signature(report, "status_lists", where, status_list.credential.encode(), resolve)
         try:
             encoded = json.loads(status_list.credential)["credentialSubject"]["encodedList"]
             if decode_list(encoded) != status_list.bits:
