@@ -20,7 +20,7 @@ from labels.keyring import SigningUnavailable, active_key, decrypt_private_key
 from labels.keys import encode_public_multikey
 from labels.permissions import Principal
 from labels.signing import add_proof, secure
-from models import LogCheckpoint, SignedRecord, SigningKey
+from models import LogCheckpoint, SignedRecord, SigningKey, utcnow
 
 #: The record type of a key rotation's announcement in the log (its subject is the new key's id).
 KEY_ROTATION = "key-rotation"
@@ -136,7 +136,7 @@ class Notary:
         except SigningUnavailable:
             old = None
         new = keyring.rotate_key(session, actor, purpose, self._passphrase)
-        now = datetime.now(UTC)
+        now = utcnow()
         document = {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiableCredential", "EcoregKeyRotation"],
