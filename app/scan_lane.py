@@ -22,7 +22,7 @@ from flask import Flask
 
 from app import scan_log
 from app.database import db
-from app.web.resolver import LINKSET, raw_path, verdict_json
+from app.web.resolver import CORS_HEADERS, linkset_header, raw_path, verdict_json
 from labels.digital_link import parse_digital_link
 from labels.gs1 import InvalidIdentifier
 from labels.qrclaim import split_claim
@@ -81,10 +81,7 @@ class ScanLane:
         body = self.app.json.dumps(verdict_json(resolution, canonical, label_href), ensure_ascii=False)
         body = body.encode("utf-8")
         scan = scan_log.entry(
-            link.primary,
-            link.qualifier("10"),
-            resolution.serial,
-            resolution.verdict,
+            *scan_log.scanned(resolution),
             scan_log.declared_class(environ.get("HTTP_ECOREG_CLIENT")) or "app",
             scan_log.district(environ.get("HTTP_ECOREG_DISTRICT")),
         )
@@ -94,9 +91,8 @@ class ScanLane:
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
             ("Cache-Control", "no-store"),
-            ("Link", f'<{canonical}?linkType=linkset>; rel="linkset"; type="{LINKSET}"'),
-            ("Access-Control-Allow-Origin", "*"),
-            ("Access-Control-Expose-Headers", "Link, Location"),
+            ("Link", linkset_header(canonical)),
+            *CORS_HEADERS,
             ("Vary", "Accept"),
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "same-origin"),

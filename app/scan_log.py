@@ -61,6 +61,13 @@ def note(
     g.setdefault("scans", []).append(entry(gtin, lot, serial, verdict, client, district))
 
 
+def scanned(resolution) -> tuple[str, str | None, str | None, str]:
+    """``(gtin, lot, serial, verdict)`` of a resolver's :class:`labels.resolver.Resolution`: what a scan
+    at the resolver logs (the view's and the scan lane's alike)."""
+    link = resolution.link
+    return link.primary, link.qualifier("10"), resolution.serial, resolution.verdict
+
+
 def entry(
     gtin: str, lot: str | None, serial: str | None, verdict: str, client: str, district: str | None
 ) -> dict:

@@ -48,12 +48,21 @@ def _scans_are_not_rate_limited() -> bool:
     return request.blueprint == bp.name
 
 
+#: On every answer of the resolver (here and in the scan lane).
+CORS_HEADERS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "Link, Location"))
+
+
 @bp.after_request
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "Link, Location"
+    for name, value in CORS_HEADERS:
+        response.headers[name] = value
     response.vary.add("Accept")
     return response
+
+
+def linkset_header(canonical: str) -> str:
+    """The ``Link`` header every answer carries: where the item's link set is."""
+    return f'<{canonical}?linkType=linkset>; rel="linkset"; type="{LINKSET}"'
 
 
 def _base() -> str:
@@ -101,21 +110,13 @@ def resolve_gtin(rest: str):
         )
     resolution = resolve_facts(db.read_session, link, claim, utcnow())
     canonical = _base() + link.path()
-    linkset_url = f"{canonical}?linkType=linkset"
     link_types = [_normal_link_type(value) for name, value in link.other if name == "linkType"]
     link_type = link_types[0] if link_types else None
     if request.method == "GET" and link_type is None:
         # A scan, not the follow-up navigation of one (a link type) nor a link checker's HEAD.
-        scan_log.note(
-            link.primary,
-            link.qualifier("10"),
-            resolution.serial,
-            resolution.verdict,
-            scan_log.client_class(),
-            scan_log.offered_district(),
-        )
+        scan_log.note(*scan_log.scanned(resolution), scan_log.client_class(), scan_log.offered_district())
     response = _answer(resolution, canonical, link_type, claim)
-    response.headers["Link"] = f'<{linkset_url}>; rel="linkset"; type="{LINKSET}"'
+    response.headers["Link"] = linkset_header(canonical)
     return response
 
 
