@@ -6,6 +6,9 @@ from flask import Flask, session
 
 import config as ecoreg_config
 
+#: On every response (the scan lane, which answers before Flask, sends them too).
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ecoreg_config.INSTANCE), instance_relative_config=False)
@@ -45,8 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         if response.mimetype == "text/html":
             response.headers.setdefault("X-Frame-Options", "DENY")
         return response

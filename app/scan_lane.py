@@ -20,7 +20,7 @@ import logging
 
 from flask import Flask
 
-from app import scan_log
+from app import SECURITY_HEADERS, scan_log
 from app.database import db
 from app.web.resolver import CORS_HEADERS, linkset_header, raw_path, verdict_json
 from labels.digital_link import parse_digital_link
@@ -94,7 +94,6 @@ class ScanLane:
             ("Link", linkset_header(canonical)),
             *CORS_HEADERS,
             ("Vary", "Accept"),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "same-origin"),
+            *SECURITY_HEADERS,
         ]
         return status, headers, body
