@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import api, cli, errors, scan_log, web, webhook_dispatcher
     from app.database import db
     from app.extensions import babel, csrf, limiter, login_manager, migrate
-    from labels.notary import Notary
+    from labels.trust.notary import Notary
 
     app.extensions["notary"] = Notary(
         app.config["PUBLIC_BASE_URL"],

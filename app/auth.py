@@ -7,10 +7,10 @@ from flask_login import UserMixin, current_user
 
 from app.database import db
 from app.extensions import login_manager
-from labels.accounts import principal_for
 from labels.errors import AuthenticationRequired
-from labels.permissions import ANONYMOUS, Principal
-from labels.tokens import resolve_token
+from labels.registry.accounts import principal_for
+from labels.registry.permissions import ANONYMOUS, Principal
+from labels.registry.tokens import resolve_token
 from models import User
 
 login_manager.login_view = "web.login"

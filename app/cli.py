@@ -16,7 +16,7 @@ from flask.cli import FlaskGroup
 
 from app.database import db
 from labels.errors import LabelsError
-from labels.permissions import CONSOLE, SCOPES
+from labels.registry.permissions import CONSOLE, SCOPES
 
 
 def main() -> None:
@@ -55,8 +55,8 @@ def init_app(app: Flask) -> None:
     @click.option("--org", "tax_code", help="tax code of the organisation the role is held in")
     def create_user(email, password, display_name, role, tax_code):
         """Create a user, optionally with a role in an organisation."""
-        from labels.accounts import add_membership, create_user
-        from labels.organisations import find_by_tax_code
+        from labels.registry.accounts import add_membership, create_user
+        from labels.registry.organisations import find_by_tax_code
 
         if bool(role) != bool(tax_code):
             raise click.UsageError("--role and --org go together")
@@ -83,8 +83,8 @@ def init_app(app: Flask) -> None:
     @click.option("--days", default=90, show_default=True)
     def create_token(email, scopes, name, days):
         """Create an API token for a user and print its secret (shown this once)."""
-        from labels.accounts import find_user_by_email
-        from labels.tokens import issue_token
+        from labels.registry.accounts import find_user_by_email
+        from labels.registry.tokens import issue_token
 
         with db.new_session() as session:
             try:
@@ -107,7 +107,7 @@ def init_app(app: Flask) -> None:
     @click.option("--sector")
     def create_org(**fields):
         """Register an organisation."""
-        from labels.organisations import create_organisation
+        from labels.registry.organisations import create_organisation
 
         fields = {k: v for k, v in fields.items() if v is not None}
         with db.new_session() as session:
@@ -123,8 +123,8 @@ def init_app(app: Flask) -> None:
     @click.option("--org", "tax_code", help="holder of rows without a holder_tax_code column")
     def import_products_command(file: Path, tax_code):
         """Import products from FILE.csv or FILE.xlsx: every row or none; prints a per-row report."""
-        from labels.organisations import find_by_tax_code
-        from labels.product_import import ImportRefused, import_products
+        from labels.registry.organisations import find_by_tax_code
+        from labels.registry.product_import import ImportRefused, import_products
 
         content = file.read_bytes()
         with db.new_session() as session:
@@ -178,7 +178,7 @@ def init_app(app: Flask) -> None:
     @click.argument("kid")
     def keys_retire(kid):
         """Retire a key: it signs nothing new (e.g. after a suspected compromise); it stays published."""
-        from labels.keyring import retire_key
+        from labels.trust.keyring import retire_key
 
         with db.new_session() as session:
             try:
@@ -191,7 +191,7 @@ def init_app(app: Flask) -> None:
     @keys.command("list")
     def keys_list():
         """Every key with its purpose and validity."""
-        from labels.keyring import list_keys
+        from labels.trust.keyring import list_keys
 
         with db.new_session() as session:
             for key in list_keys(session):
@@ -218,7 +218,7 @@ def init_app(app: Flask) -> None:
         do: a big request never holds the database's write lock for long, and none of its serials is
         issued until all are. Interrupted, it fails the job and leaves nothing behind."""
         from app.serial_jobs import JobSettings, run_job
-        from labels.lots import claim_job, submit_serials
+        from labels.codes.lots import claim_job, submit_serials
         from models import SerialJob, utcnow
 
         with db.new_session() as session:
@@ -269,7 +269,7 @@ def init_app(app: Flask) -> None:
     )
     def audit_command(jobs):
         """Re-verify every signature, recompute the log, check the checkpoints; exit 1 on any finding."""
-        from labels.integrity import audit
+        from labels.integrity.audit import audit
 
         with db.new_session() as session:
             size = session.scalar(_log_size()) or 0
@@ -295,7 +295,7 @@ def init_app(app: Flask) -> None:
     @click.option("--if-enabled", is_flag=True, help="do nothing unless the SEED_DEMO setting is on")
     def seed_demo(if_empty, if_enabled):
         """Load the Đồng Nai demo data (enterprises, supermarkets, the certifier, products, logins)."""
-        from labels.demo import DEMO_PASSWORD, database_is_empty, seed
+        from labels.demo.seed import DEMO_PASSWORD, database_is_empty, seed
 
         if if_enabled and not app.config["SEED_DEMO"]:
             click.echo(f"demo data: SEED_DEMO is off ({app.config['ENV_NAME']} settings); nothing seeded")

@@ -13,6 +13,7 @@ from flask import Flask, Response, json, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from labels.common.validation import flatten_messages, rule_and_message
 from labels.errors import (
     AuthenticationRequired,
     Conflict,
@@ -23,9 +24,8 @@ from labels.errors import (
     PayloadTooLarge,
     PermissionDenied,
 )
-from labels.keyring import SigningUnavailable
-from labels.product_import import ImportRefused
-from labels.validation import flatten_messages, rule_and_message
+from labels.registry.product_import import ImportRefused
+from labels.trust.keyring import SigningUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from labels.evidence import FileSystemEvidenceStore
+from labels.certification.evidence import FileSystemEvidenceStore
 
 
 def evidence_store() -> FileSystemEvidenceStore:

@@ -5,7 +5,7 @@ Why by hand, next to a Flask view that gives the same answer: that request needs
 its extensions do for every other page (a session cookie, CSRF, login, languages, the rate limiter,
 the database session committed at the edge), and doing it anyway cost more than half of each scan
 (``bench/bench_resolver.py --profile``). The lane shares the work that matters with the view: the
-path and claim parsing, :func:`labels.resolver.resolve_facts` and :func:`app.web.resolver.verdict_json`;
+path and claim parsing, :func:`labels.codes.resolver.resolve_facts` and :func:`app.web.resolver.verdict_json`;
 it adds only the headers, which ``tests/functional/test_scan_lane.py`` holds to the view's byte for byte
 for every verdict.
 
@@ -23,10 +23,10 @@ from flask import Flask
 from app import SECURITY_HEADERS, scan_log
 from app.database import db
 from app.web.resolver import CORS_HEADERS, linkset_header, raw_path, verdict_json
-from labels.digital_link import parse_digital_link
-from labels.gs1 import InvalidIdentifier
-from labels.qrclaim import split_claim
-from labels.resolver import resolve_facts
+from labels.codes.qrclaim import split_claim
+from labels.codes.resolver import resolve_facts
+from labels.gs1.digital_link import parse_digital_link
+from labels.gs1.identifiers import InvalidIdentifier
 from models import utcnow
 
 log = logging.getLogger(__name__)

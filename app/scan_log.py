@@ -15,8 +15,8 @@ from collections import deque
 from flask import Flask, current_app, g, request
 
 from app.database import db
-from labels import scans
-from labels.reference import DISTRICTS
+from labels.registry.reference import DISTRICTS
+from labels.retail import scans
 from models import CLIENT_CLASSES, utcnow
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def note(
 
 
 def scanned(resolution) -> tuple[str, str | None, str | None, str]:
-    """``(gtin, lot, serial, verdict)`` of a resolver's :class:`labels.resolver.Resolution`: what a scan
+    """``(gtin, lot, serial, verdict)`` of a resolver's :class:`labels.codes.resolver.Resolution`: what a scan
     at the resolver logs (the view's and the scan lane's alike)."""
     link = resolution.link
     return link.primary, link.qualifier("10"), resolution.serial, resolution.verdict

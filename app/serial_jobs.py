@@ -1,5 +1,5 @@
 """Running serial jobs: in a background thread of the worker process that accepted them, or in the
-foreground for the CLI; the runner owns the commits that the services in ``labels.lots`` leave to it.
+foreground for the CLI; the runner owns the commits that the services in ``labels.codes.lots`` leave to it.
 
 Every step is a short transaction of its own, so on SQLite (one writer at a time) scans and other
 writers never wait long: a chunk is signed with no transaction open, then stored as pending serials
@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.database import db
-from labels import lots
+from labels.codes import lots
 from labels.errors import LabelsError
-from labels.notary import notary_of
+from labels.trust.notary import notary_of
 from models import SerialJob, utcnow
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Sending the watchlists' webhooks: a background thread in each worker process, or the console
-(``ecoreg webhooks deliver [--once]``); either owns the commits that ``labels.webhooks`` and
-``labels.watchlists`` leave to it.
+(``ecoreg webhooks deliver [--once]``); either owns the commits that ``labels.notices.webhooks`` and
+``labels.notices.watchlists`` leave to it.
 
 The queue is the ``webhook_deliveries`` table, filled in the transaction of each label status change
 (an outbox), so nothing is sent for a change that rolled back and nothing is lost when a process dies.
@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.database import db
-from labels import watchlists, webhooks
+from labels.notices import watchlists, webhooks
 from models import WebhookDelivery, utcnow
 
 log = logging.getLogger(__name__)

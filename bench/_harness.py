@@ -31,7 +31,7 @@ def fresh_registry(database_url: str | None = None):
 
     from app import create_app
     from app.database import db
-    from labels.permissions import SYSTEM
+    from labels.registry.permissions import SYSTEM
 
     with tempfile.TemporaryDirectory(prefix="ecoreg-bench-") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"

@@ -1,16 +1,16 @@
 """The transparency log: inclusion-proof latency on a large log, and ``ecoreg audit`` throughput.
 
 Goals (issue 4): an inclusion proof for a log of 1,000,000 leaves has a median under 2 ms;
-``ecoreg audit`` (``labels.integrity.audit``) over 1,000,000 leaves runs in under 2 minutes.
+``ecoreg audit`` (``labels.integrity.audit.audit``) over 1,000,000 leaves runs in under 2 minutes.
 
-1. Proofs. A fresh log of ``--n`` leaves is built with ``labels.tlog.append``, ``--batch`` leaves a
+1. Proofs. A fresh log of ``--n`` leaves is built with ``labels.trust.tlog.append``, ``--batch`` leaves a
    transaction (``--leaves raw``: 64 random bytes a leaf; ``--leaves signed``: real signed records
    through ``Notary.record``). ``--build bulk`` builds the same raw tree without ``tlog.append``:
-   nodes computed in memory by ``labels.merkle.appended_nodes`` and inserted in bulk, the quick way to
-   a 1M-leaf tree. Then ``--proofs`` random ``labels.tlog.inclusion`` calls against the full tree size
+   nodes computed in memory by ``labels.trust.merkle.appended_nodes`` and inserted in bulk, the quick way to
+   a 1M-leaf tree. Then ``--proofs`` random ``labels.trust.tlog.inclusion`` calls against the full tree size
    are timed one by one (median, p99), next to a baseline in the same session: fetching one
    ``log_nodes`` row by primary key.
-2. Audit. ``labels.integrity.audit`` runs over a log of real signed records (it re-verifies each
+2. Audit. ``labels.integrity.audit.audit`` runs over a log of real signed records (it re-verifies each
    signature, so raw leaves will not do): the proof log itself with ``--leaves signed``, otherwise a
    second fresh log of ``--audit-n`` records (a checkpoint every ``--checkpoint-every``; with
    ``--build bulk`` logged through ``Notary.record_many``, the quick way to 1M records). ``--jobs``
@@ -57,7 +57,7 @@ MILLION = 1_000_000
 
 
 def build_raw(db, n: int, batch: int) -> float:
-    from labels import tlog
+    from labels.trust import tlog
 
     with Timer() as timer:
         for start in range(0, n, batch):
@@ -73,7 +73,7 @@ def build_bulk(db, n: int, batch: int) -> float:
     1M-leaf tree that does not depend on the speed of ``tlog.append`` (the proofs are what is timed)."""
     from sqlalchemy import insert, update
 
-    from labels import merkle
+    from labels.trust import merkle
     from models import LogNode, LogState
 
     latest: dict[int, bytes] = {}
@@ -125,7 +125,7 @@ def build_signed_bulk(db, notary, n: int, checkpoint_every: int) -> float:
 
 def time_proofs(db, n: int, count: int) -> tuple[list[float], list[float]]:
     """Milliseconds of ``count`` random inclusion proofs, and of as many primary-key row fetches."""
-    from labels import merkle, tlog
+    from labels.trust import merkle, tlog
     from models import LogNode
 
     rng = random.Random(4)
@@ -170,7 +170,7 @@ def cpu_seconds() -> float:
 
 
 def run_audit(db, profile: bool, jobs: int):
-    from labels.integrity import audit
+    from labels.integrity.audit import audit
 
     profiler = cProfile.Profile() if profile else None
     with db.new_session() as session:
@@ -196,7 +196,7 @@ def main() -> None:
         "--build",
         choices=("append", "bulk"),
         default="append",
-        help="raw leaves: through labels.tlog.append, or nodes computed in memory and bulk-inserted",
+        help="raw leaves: through labels.trust.tlog.append, or nodes computed in memory and bulk-inserted",
     )
     parser.add_argument(
         "--audit-n",

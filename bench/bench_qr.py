@@ -1,10 +1,10 @@
-"""QR rendering rate of ``labels.qr`` against plain ``qrcode.make(text)`` saved as PNG, in the same run.
+"""QR rendering rate of ``labels.codes.qr`` against plain ``qrcode.make(text)`` saved as PNG, in the same run.
 
 Goal (issue 7): rendering is at least 3x the rate of ``qrcode.make(text).save(BytesIO(), "PNG")``,
 while choosing the same mask (the tests check the symbols are identical). Both sides render the same
 N distinct claim URIs (host of 20 characters, GTIN-14, lot, 12-character serial, one signed label) to
 PNG bytes at qrcode's default size (10 pixels a module, quiet zone 4). The per-version layout that
-``labels.qr`` computes once is built before timing, as a running server would have it.
+``labels.codes.qr`` computes once is built before timing, as a running server would have it.
 
     .venv/bin/python bench/bench_qr.py             # 300 URIs, 3 rounds
     .venv/bin/python bench/bench_qr.py --n 1000 --rounds 5
@@ -26,8 +26,8 @@ GOAL = 3.0
 
 
 def claim_uris(n: int, seed: int = 2026) -> list[str]:
-    from labels.keys import generate_private_key
-    from labels.qrclaim import ClaimFields, build_uri, digital_link_path, random_serial
+    from labels.codes.qrclaim import ClaimFields, build_uri, digital_link_path, random_serial
+    from labels.trust.keys import generate_private_key
 
     rng = random.Random(seed)
     key = generate_private_key()
@@ -54,7 +54,7 @@ def qrcode_rate(uris: list[str]) -> float:
 
 
 def labels_qr_rate(uris: list[str]) -> float:
-    from labels.qr import render_png
+    from labels.codes.qr import render_png
 
     with Timer() as timer:
         for uri in uris:
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds, each side once per round")
     args = parser.parse_args()
 
-    from labels.qr import encode
+    from labels.codes.qr import encode
 
     header(f"bench_qr: {args.n} claim URIs to PNG, {args.rounds} rounds")
     uris = claim_uris(args.n)
@@ -82,7 +82,7 @@ def main() -> None:
     baseline, rate = statistics.median(theirs), statistics.median(ours)
     ratio = rate / baseline
     print(f"qrcode.make(text).save(PNG): {baseline:,.0f} codes/s (median of {args.rounds})")
-    print(f"labels.qr.render_png:        {rate:,.0f} codes/s (median of {args.rounds})")
+    print(f"labels.codes.qr.render_png:        {rate:,.0f} codes/s (median of {args.rounds})")
     print(f"ratio: {ratio:.2f}  (goal >= {GOAL:.1f}: {'met' if ratio >= GOAL else 'MISSED'})")
 
 

@@ -7,7 +7,7 @@ latency under 20 ms.
 
 1. A fresh SQLite database in a temporary directory (migrated, keys generated), an enterprise with a
    published product carrying an issued label (made as the tests make them), a lot, ``--claimed``
-   serials issued for real through ``labels.lots.issue_serials`` (each with its own signed claim), then
+   serials issued for real through ``labels.codes.lots.issue_serials`` (each with its own signed claim), then
    ``--n`` more inserted in bulk straight into ``serials``: random 12-character serials of
    ``[0-9A-Za-z]``, the claim string copied from a really issued one. Without a claim in the URL the
    resolver does not verify claims, so these rows serve the lookup path exactly as issued ones would.
@@ -91,9 +91,9 @@ def build(app, db, n: int, claimed: int, seed: int) -> dict:
     """The labelled product, its lot, ``claimed`` issued serials and ``n`` bulk ones; what to request."""
     from sqlalchemy import insert, select
 
-    from labels.lots import create_lot, issue_serials
-    from labels.permissions import SYSTEM
-    from labels.qrclaim import digital_link_path
+    from labels.codes.lots import create_lot, issue_serials
+    from labels.codes.qrclaim import digital_link_path
+    from labels.registry.permissions import SYSTEM
     from models import Serial, utcnow
     from tests.helpers import make_label, make_org, make_product, make_scheme, make_user
 

@@ -8,7 +8,7 @@ Goals (issue 6):
 - decoding a 1280x720 photo with one code (``scanner.decode_image``) takes a **median under 30 ms**.
 
 1. A fresh SQLite registry (``_harness.fresh_registry``), a labelled product made as the tests make it,
-   a lot and ``--n`` serials issued for real through ``labels.lots.issue_serials``, each with its own
+   a lot and ``--n`` serials issued for real through ``labels.codes.lots.issue_serials``, each with its own
    signed claim; the registry's own ``/api/v1/trust-bundle``, accepted against its JWKS as a scanner
    would (pinned), once.
 2. Rounds alternate the two loops over the same ``--n`` codes, so that load on the machine hits both
@@ -44,8 +44,8 @@ def build(app, db, n: int) -> tuple[list[str], bytes, dict]:
     """``n`` issued codes (their URIs), the registry's trust bundle and its JWKS, as served."""
     from sqlalchemy import select
 
-    from labels.lots import code_uri, create_lot, issue_serials
-    from labels.permissions import SYSTEM
+    from labels.codes.lots import code_uri, create_lot, issue_serials
+    from labels.registry.permissions import SYSTEM
     from models import Lot, Serial
     from tests.helpers import make_label, make_org, make_product, make_scheme, make_user
 
@@ -108,7 +108,7 @@ def decoding(uri: str, decodes: int) -> dict[str, list[float]]:
     import zxingcpp
     from PIL import Image
 
-    from labels.qr import render_png
+    from labels.codes.qr import render_png
     from scanner import decode_image
     from tests.unit.scanner.scanner_pictures import Placement, jpeg_bytes, photo
 

@@ -1,7 +1,7 @@
 """Issue-and-log rate of signed records, as a ratio to a bare Ed25519 signing loop in the same run.
 
 Goal (issue 4): issuing and logging 100,000 signed records runs at >= 20 % of the rate of a bare
-Ed25519 signing loop. Each record goes through ``labels.notary.Notary.record`` (eddsa-jcs-2022
+Ed25519 signing loop. Each record goes through ``labels.trust.notary.Notary.record`` (eddsa-jcs-2022
 proof, RFC 8785 bytes, transparency-log append, a ``signed_records`` row) on a fresh SQLite
 database, with one signed checkpoint and one commit per batch. The baseline signs messages of the
 same size as a signed record with ``cryptography``'s Ed25519, nothing else.
@@ -39,7 +39,7 @@ def bare_signing_rate(count: int, size: int) -> float:
 
 def issue_and_log(db, notary, n: int, batch: int) -> tuple[float, int]:
     """Seconds to sign and log ``n`` records, a checkpoint and a commit per batch; bytes of one record."""
-    from labels.canonical import canonical_json
+    from labels.trust.canonical import canonical_json
 
     with db.new_session() as session:  # the size of one signed record, for the baseline's messages
         size = len(canonical_json(notary.sign(session, label_like_document(notary, 0), now())[0]))

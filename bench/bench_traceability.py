@@ -3,7 +3,8 @@
 Goals (issue 5, "Speed"):
 
 1. Capture at least 2,000 events a second (SQLite, one process, documents of 500 events). Documents
-   go through ``labels.capture.capture``, the real path: schema validation (jsonschema_rs), the GS1
+   go through ``labels.traceability.capture.capture``, the real path: schema validation (jsonschema_rs),
+   the GS1
    event hash of each event, the duplicate check, a signed receipt per event (eddsa-jcs-2022,
    RFC 8785) appended to the transparency log, the row inserts, a signed checkpoint, and one commit
    per document. The events are a garment maker's (yarn lots into fabric, fabric into serialised
@@ -15,16 +16,16 @@ Goals (issue 5, "Speed"):
    million events through capture would take longer than the rest of the run, so the store is
    **bulk-inserted straight into ``epcis_events`` and ``epcis_event_identifiers`` with SQLAlchemy
    Core**: the same garment events, their canonical identifiers as capture would index them (checked
-   against ``labels.epcis_events.identifiers`` on the first pallets), a stand-in hash per event and
+   against ``labels.traceability.events.identifiers`` on the first pallets), a stand-in hash per event and
    no log leaves. About 11 identifier rows an event: each shirt is named by 3 events, each carton by
    3, each pallet by 4, each fabric lot by 11. No ``ANALYZE``: a registry's SQLite file has no planner
-   statistics either. Then ``labels.epcis_query.parse`` + ``run`` for random shirts are timed one by
+   statistics either. Then ``labels.traceability.query.parse`` + ``run`` for random shirts are timed one by
    one (median, p99), and the same through ``GET /epcis/events`` with the Flask test client, next to a
    baseline: one ``epcis_events`` row by primary key.
 3. A 50-step upstream journey: median under 30 ms. A chain of 50 TransformationEvents (lot into lot,
    the last into serialised shirts, then carton, pallet, shipping), with noise around every lot (an
    observation, a sibling transformation that consumes it), captured through the real path into the
-   store of goal 2; ``labels.trace.journey`` from a shirt is timed, and ``GET /api/v1/trace``.
+   store of goal 2; ``labels.traceability.journeys.journey`` from a shirt is timed, and ``GET /api/v1/trace``.
 
     .venv/bin/python bench/bench_traceability.py                    # 10 documents, 100,000 stored (~2 min)
     .venv/bin/python bench/bench_traceability.py --events 1000000   # the issue's size (~10 min)
@@ -78,12 +79,12 @@ class GarmentMaker:
     """Events of one pallet at a time, each naming identifiers never used before.
 
     ``pallet()`` returns ``(event, identifier rows)`` pairs; the rows are ``(role, canonical, product,
-    quantity)`` as ``labels.epcis_events.identifiers`` gives them, written out here because parsing
+    quantity)`` as ``labels.traceability.events.identifiers`` gives them, written out here because parsing
     every identifier would cost more than the rest of a million-event fill.
     """
 
     def __init__(self, first_pallet: int = 0, seconds_apart: int = 7):
-        from labels.gs1 import make_gln, make_gtin
+        from labels.gs1.identifiers import make_gln, make_gtin
 
         self.yarn, self.fabric, self.shirt = (make_gtin(PREFIX, n) for n in (1, 2, 3))
         self.places = [make_gln(PREFIX, n) for n in range(1, 4)]
@@ -106,7 +107,7 @@ class GarmentMaker:
         )
 
     def _sscc(self, reference: int) -> tuple[str, str, None]:
-        from labels.gs1 import make_sscc
+        from labels.gs1.identifiers import make_sscc
 
         code = make_sscc(PREFIX, reference)
         return f"https://id.gs1.org/00/{code}", f"/00/{code}", None
@@ -283,9 +284,9 @@ def epcis_document(events: list[dict]) -> dict:
 
 def make_organisation(db) -> tuple[int, object]:
     """A public enterprise with one member; returns its id and the member's principal."""
-    from labels.accounts import add_membership, create_user
-    from labels.organisations import create_organisation
-    from labels.permissions import SYSTEM, Principal
+    from labels.registry.accounts import add_membership, create_user
+    from labels.registry.organisations import create_organisation
+    from labels.registry.permissions import SYSTEM, Principal
 
     with db.new_session() as session:
         organisation = create_organisation(
@@ -308,7 +309,7 @@ def make_organisation(db) -> tuple[int, object]:
 
 def capture_documents(db, organisation_id: int, principal, documents: list[dict]) -> list[float]:
     """Seconds per document: each captured in its own session and committed, as a request would."""
-    from labels.capture import capture
+    from labels.traceability.capture import capture
     from models import Organisation
 
     seconds = []
@@ -389,10 +390,10 @@ class _TimedKey:
 
 
 VALIDATION = "validation (jsonschema_rs)"
-HASHING = "event hash IDs (labels.epcis_hash)"
+HASHING = "event hash IDs (labels.traceability.event_hash)"
 IDENTIFIERS = "identifiers: canonical keys (identifiers/key_of)"
 CHECKS = "_unstorable checks (times, lengths)"
-JCS = "RFC 8785 canonical JSON (labels.canonical)"
+JCS = "RFC 8785 canonical JSON (labels.trust.canonical)"
 SIGNATURES = "Ed25519 signatures"
 SIGNING = "add_proof/secure rest (copy, proof, base58)"
 MERKLE = "log: Merkle nodes (tlog.append_many)"
@@ -424,9 +425,11 @@ def capture_stages(db, organisation_id: int, principal, documents: list[dict]) -
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
-    from labels import audit, capture, notary, signing, tlog
-    from labels.capture import capture as capture_document
-    from labels.notary import Notary
+    from labels.registry import audit
+    from labels.traceability import capture
+    from labels.traceability.capture import capture as capture_document
+    from labels.trust import notary, signing, tlog
+    from labels.trust.notary import Notary
     from models import Organisation
 
     clock = StageClock()
@@ -484,7 +487,10 @@ def bench_capture(db, organisation_id, principal, args, maker: GarmentMaker) -> 
     rate = events / total
     document_rates = [size / s for s in per_document]
     bare = bare_signing_rate()
-    print(f"\n1. capture: {len(documents)} documents of {size} events through labels.capture.capture")
+    print(
+        f"\n1. capture: {len(documents)} documents of {size} events through "
+        "labels.traceability.capture.capture"
+    )
     print(
         f"captured {events:,} events in {total:.2f} s = {rate:,.0f} events/s "
         f"(per document: median {median(document_rates):,.0f}/s, "
@@ -523,7 +529,7 @@ def bench_capture(db, organisation_id, principal, args, maker: GarmentMaker) -> 
 
 
 def check_identifier_rows(maker_rows: list[tuple[dict, list]]) -> None:
-    from labels.epcis_events import identifiers
+    from labels.traceability.events import identifiers
 
     for event, rows in maker_rows:
         found = sorted(identifiers(event), key=str)
@@ -538,7 +544,7 @@ def fill_store(db, organisation_id: int, count: int, maker: GarmentMaker) -> tup
     """Bulk-insert ``count`` events and their identifiers with Core; returns seconds, rows, some shirts."""
     from sqlalchemy import func, insert, select
 
-    from labels.epcis_events import CBV
+    from labels.traceability.events import CBV
     from models import CaptureJob, EpcisEvent, EventIdentifier, utcnow
 
     with db.new_session() as session:
@@ -633,8 +639,8 @@ def row_baseline_ms(db, count: int, top: int) -> float:
 
 
 def bench_match(app, db, args, shirts: list[str]) -> None:
-    from labels.epcis_query import parse, run
-    from labels.permissions import ANONYMOUS
+    from labels.registry.permissions import ANONYMOUS
+    from labels.traceability.query import parse, run
 
     print(f"\n2. MATCH_epc of a random shirt among {len(shirts):,}")
     rng = random.Random(5)
@@ -683,7 +689,7 @@ def bench_match(app, db, args, shirts: list[str]) -> None:
 
 def journey_chain(steps: int, tag: str) -> tuple[list[dict], str]:
     """``steps`` transformations from a raw lot to serialised shirts, with noise; returns events, a shirt."""
-    from labels.gs1 import make_gln, make_gtin, make_sscc
+    from labels.gs1.identifiers import make_gln, make_gtin, make_sscc
 
     places = [make_gln(PREFIX, 100 + n) for n in range(5)]
     clock = iter(range(10**6))
@@ -751,8 +757,8 @@ def journey_chain(steps: int, tag: str) -> tuple[list[dict], str]:
 
 
 def bench_journey(app, db, organisation_id: int, principal, args) -> None:
-    from labels.permissions import ANONYMOUS
-    from labels.trace import journey
+    from labels.registry.permissions import ANONYMOUS
+    from labels.traceability.journeys import journey
 
     events, shirt = journey_chain(JOURNEY_STEPS, "C1")
     capture_documents(db, organisation_id, principal, [epcis_document(events)])
@@ -788,7 +794,7 @@ def bench_journey(app, db, organisation_id: int, principal, args) -> None:
         f"truncated {result['truncated']}"
     )
     print(
-        f"labels.trace.journey, {JOURNEY_STEPS}-step upstream chain: median {lib:.2f} ms, "
+        f"labels.traceability.journeys.journey, {JOURNEY_STEPS}-step upstream chain: median {lib:.2f} ms, "
         f"p99 {percentile(library_ms, 0.99):.2f} ms (goal: median < {JOURNEY_GOAL_MS:.0f} ms: "
         f"{verdict(lib < JOURNEY_GOAL_MS)})"
     )

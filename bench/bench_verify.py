@@ -23,11 +23,11 @@ GOAL_SECONDS = 1.0
 def codes(app, db) -> list[str]:
     from sqlalchemy import select
 
-    from labels.demo import seed
-    from labels.gs1 import make_gtin
-    from labels.lots import code_uri, create_lot, submit_serials
-    from labels.notary import notary_of
-    from labels.permissions import SYSTEM
+    from labels.codes.lots import code_uri, create_lot, submit_serials
+    from labels.demo.seed import seed
+    from labels.gs1.identifiers import make_gtin
+    from labels.registry.permissions import SYSTEM
+    from labels.trust.notary import notary_of
     from models import Product, Serial
 
     bulb = make_gtin("89360019", 1)

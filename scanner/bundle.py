@@ -34,13 +34,13 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from labels.checkpoint import Checkpoint, NoteError, open_note, parse_checkpoint, parse_verifier_key
-from labels.checkpoint import verifier_key as make_verifier_key
-from labels.keys import public_key_bytes, public_key_from_jwk
-from labels.qrclaim import short_kid
-from labels.signing import is_datetime_stamp, verify_proof
-from labels.signing_errors import KeyEncodingError, UnknownKey, VerificationError
-from labels.statuslist import LIST_BITS, decode_list
+from labels.codes.qrclaim import short_kid
+from labels.trust.checkpoint import Checkpoint, NoteError, open_note, parse_checkpoint, parse_verifier_key
+from labels.trust.checkpoint import verifier_key as make_verifier_key
+from labels.trust.keys import public_key_bytes, public_key_from_jwk
+from labels.trust.signing import is_datetime_stamp, verify_proof
+from labels.trust.signing_errors import KeyEncodingError, UnknownKey, VerificationError
+from labels.trust.statuslist import LIST_BITS, decode_list
 from scanner import transport
 from scanner.errors import BundleFormatError, BundleNotYetValid, BundleSignatureError, NetworkError, PinError
 

@@ -1,13 +1,13 @@
 """What a scanned text is: a claim code, a plain Digital Link, a GTIN, or something else.
 
-The format is ``labels.qrclaim``'s (``docs/qr-format.md``) and so are the parsers: :func:`read_code`
-falls back on ``labels.qrclaim.parse_uri`` and ``labels.digital_link.parse_digital_link`` for every
+The format is ``labels.codes.qrclaim``'s (``docs/qr-format.md``) and so are the parsers: :func:`read_code`
+falls back on ``labels.codes.qrclaim.parse_uri`` and ``labels.gs1.digital_link.parse_digital_link`` for every
 text. It first tries one regular expression for the spelling the registry itself prints
 (``https://host/01/{GTIN-14}[/10/{lot}][/21/{serial}]?{claim}``, lower-case host, lot and serial of
 characters that need no escaping, nothing after the claim). For such a text the signed path is the
 text's own path, so the general parser's work (splitting, percent-decoding, checking each AI, writing
 the canonical path back) is skipped. The claim's body (key id, expiry, labels, indexes: the same on
-every serial of a product) is still parsed by ``labels.qrclaim.parse_claim``, once per spelling; only
+every serial of a product) is still parsed by ``labels.codes.qrclaim.parse_claim``, once per spelling; only
 the signature is decoded per code. The fast reading gives exactly what ``parse_uri`` gives, which
 ``tests/unit/scanner`` checks on the published vectors and on generated codes. It exists because the
 parse cost sits beside one Ed25519 verification in the offline hot path (``bench/bench_scanner.py``).
@@ -21,9 +21,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from labels.digital_link import parse_digital_link
-from labels.gs1 import InvalidDigitalLink, InvalidIdentifier, check_digit, normalise_gtin
-from labels.qrclaim import (
+from labels.codes.qrclaim import (
     SIGNATURE_LENGTH,
     VERSION,
     ClaimFields,
@@ -34,6 +32,8 @@ from labels.qrclaim import (
     parse_uri,
     split_claim,
 )
+from labels.gs1.digital_link import parse_digital_link
+from labels.gs1.identifiers import InvalidDigitalLink, InvalidIdentifier, check_digit, normalise_gtin
 
 #: InvalidDigitalLink rules meaning "not a Digital Link at all" rather than "a broken one" (as in qrclaim).
 NOT_A_LINK_RULES = frozenset({"syntax", "scheme", "host", "path", "primary-key"})
@@ -133,7 +133,7 @@ def read_code(text: str) -> ScannedCode:
 
 
 def _parse_claim(claim: str) -> tuple[ClaimFields, ClaimSignature]:
-    """``labels.qrclaim.parse_claim``, with the part before the signature parsed once per spelling.
+    """``labels.codes.qrclaim.parse_claim``, with the part before the signature parsed once per spelling.
 
     Every serial of a product carries the same key id, expiry, labels and indexes; only the 86
     signature characters differ. So the body is parsed by ``parse_claim`` itself (with a stand-in
@@ -175,7 +175,7 @@ def _gtin14_checks(gtin: str) -> bool:
 
 
 def signed_bytes(path: str, kid: str, fields: ClaimFields) -> bytes:
-    """``labels.qrclaim.canonical_bytes`` for a path that is canonical already (as :func:`read_code`
+    """``labels.codes.qrclaim.canonical_bytes`` for a path that is canonical already (as :func:`read_code`
     gives it), without parsing the path a second time; the tests hold the two equal."""
     labels = ",".join(fields.labels)
     indexes = ",".join(map(str, fields.status_indexes))

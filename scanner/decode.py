@@ -18,7 +18,7 @@ import numpy as np
 import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from labels.gs1 import InvalidIdentifier, normalise_gtin
+from labels.gs1.identifiers import InvalidIdentifier, normalise_gtin
 from scanner.codes import GTIN_FORMATS, DecodedCode
 from scanner.errors import DecodeError
 

@@ -1,13 +1,13 @@
 """The verdict words and their plain sentences, in Vietnamese and English.
 
 The seven words the registry's resolver also answers, and their sentences, come from
-``labels.verdicts``, which the resolver uses too, so a shopper reads the same thing from the scanner
+``labels.codes.verdicts``, which the resolver uses too, so a shopper reads the same thing from the scanner
 and from the consumer page. The others are the scanner's: what only an offline verifier can run into.
 """
 
 from __future__ import annotations
 
-from labels import verdicts
+from labels.codes import verdicts
 
 #: Words the registry's resolver answers too, in its order.
 SERVER_VERDICTS = verdicts.VERDICTS

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.database import db, make_engine
-from labels.permissions import SYSTEM
+from labels.registry.permissions import SYSTEM
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TESTDATA = ROOT.parent / "shared" / "testdata"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from labels.gs1 import make_gln, make_gtin, make_sscc
+from labels.gs1.identifiers import make_gln, make_gtin, make_sscc
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 _minute = itertools.count()

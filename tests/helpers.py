@@ -10,17 +10,17 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from labels import accounts
-from labels.accounts import add_membership, create_user, principal_for
-from labels.applications import create_application
-from labels.gs1 import make_gtin
-from labels.organisations import create_organisation
-from labels.permissions import SCOPES, SYSTEM
-from labels.products import create_product
-from labels.schemes import create_scheme, ensure_built_in_kinds
-from labels.taxcode import make_tax_code, tax_check_digit
-from labels.tokens import issue_token
-from labels.workflow import transition_application
+from labels.certification.applications import create_application
+from labels.certification.schemes import create_scheme, ensure_built_in_kinds
+from labels.certification.workflow import transition_application
+from labels.gs1.identifiers import make_gtin
+from labels.registry import accounts
+from labels.registry.accounts import add_membership, create_user, principal_for
+from labels.registry.organisations import create_organisation
+from labels.registry.permissions import SCOPES, SYSTEM
+from labels.registry.products import create_product
+from labels.registry.taxcode import make_tax_code, tax_check_digit
+from labels.registry.tokens import issue_token
 from models import Label
 
 PASSWORD = "correct horse battery"

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from labels.webhooks import verify_signature
+from labels.notices.webhooks import verify_signature
 
 
 @dataclass

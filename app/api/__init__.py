@@ -25,7 +25,7 @@ from app.api import (
 from app.auth import api_principal
 from app.extensions import Api, _has_valid_token, csrf, limiter
 from labels.errors import FieldIssue, InvalidInput
-from labels.permissions import require_authenticated
+from labels.registry.permissions import require_authenticated
 
 BLUEPRINTS = (
     organisations.blp,

@@ -14,7 +14,7 @@ from app.api.schemas import ROW_ID, PageArgsSchema, RowId, page_of
 from app.auth import api_principal
 from app.database import db
 from app.evidence import evidence_store
-from labels import applications, workflow
+from labels.certification import applications, workflow
 from models import APPLICATION_STATES
 
 blp = Blueprint(

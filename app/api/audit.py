@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import PageArgsSchema, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import audit
+from labels.registry import audit
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who did what, and when")
 

@@ -17,7 +17,6 @@ from flask_smorest import Blueprint
 from app.api.schemas import ROW_ID
 from app.auth import api_principal
 from app.database import db
-from labels import capture, epcis_query, named_queries
 from labels.errors import (
     FieldIssue,
     InvalidEpcisDocument,
@@ -26,8 +25,9 @@ from labels.errors import (
     PayloadTooLarge,
     PermissionDenied,
 )
-from labels.organisations import find_by_tax_code, get_organisation
-from labels.permissions import EVENT_CAPTURING_ROLES, require_authenticated
+from labels.registry.organisations import find_by_tax_code, get_organisation
+from labels.registry.permissions import EVENT_CAPTURING_ROLES, require_authenticated
+from labels.traceability import capture, named_queries, query
 from models import CaptureJob, utcnow
 
 blp = Blueprint("epcis", __name__, url_prefix="/epcis", description="EPCIS 2.0: capture and query events")
@@ -185,19 +185,19 @@ class CaptureJobById(MethodView):
 
 _QUERY_PARAMETERS = [
     {"name": name, "in": "query", "schema": {"type": "string"}, "required": False}
-    for name in epcis_query.PARAMETERS
+    for name in query.PARAMETERS
 ]
 
 
-def _answer(params, query=None):
-    query = query or epcis_query.parse(params)
-    page = epcis_query.run(db.read_session, api_principal(), query)
+def _answer(params, parsed=None):
+    parsed = parsed or query.parse(params)
+    page = query.run(db.read_session, api_principal(), parsed)
     headers = {}
     if page.next_page_token:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "nextPageToken"]
         args.append(("nextPageToken", page.next_page_token))
         headers["Link"] = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
-    body = epcis_query.query_document(page.events, utcnow())
+    body = query.query_document(page.events, utcnow())
     return current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype=LD_JSON, headers=headers)
 
 

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields
 from app.api.epcis import capturing_organisation, job_json
 from app.auth import api_principal
 from app.database import db
-from labels import event_import
+from labels.traceability import event_columns, event_import
 
 blp = Blueprint(
     "events_import",
@@ -55,7 +55,7 @@ class CsvTemplate(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self):
         """The import template as CSV (UTF-8): the header row and example rows to overwrite."""
-        return _attachment(event_import.template_csv(), "text/csv", "csv")
+        return _attachment(event_columns.template_csv(), "text/csv", "csv")
 
 
 @blp.route("/template.xlsx")
@@ -63,7 +63,7 @@ class XlsxTemplate(MethodView):
     @blp.response(200, content_type=XLSX)
     def get(self):
         """The import template as an Excel workbook, with a help sheet in Vietnamese and English."""
-        return _attachment(event_import.template_xlsx(), XLSX, "xlsx")
+        return _attachment(event_columns.template_xlsx(), XLSX, "xlsx")
 
 
 @blp.route("/import")

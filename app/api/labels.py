@@ -11,9 +11,10 @@ from app.api.applications import ApplicationSerialised
 from app.api.schemas import PageArgsSchema, RowId, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import catalogue, pact, printing, workflow
-from labels.artwork import MAX_DPI, MIN_DPI
-from labels.reference import DISTRICTS, SECTORS
+from labels.certification import catalogue, pact, workflow
+from labels.codes import printing
+from labels.codes.artwork import MAX_DPI, MIN_DPI
+from labels.registry.reference import DISTRICTS, SECTORS
 
 blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="Issued labels")
 

@@ -13,9 +13,9 @@ from app import serial_jobs
 from app.api.schemas import ROW_ID, PageArgsSchema, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import lots, printing, qr
+from labels.codes import lots, printing, qr
+from labels.common.paging import paginate
 from labels.errors import InvalidInput, NotFound
-from labels.paging import paginate
 from models import Serial
 
 blp = Blueprint("lots", __name__, url_prefix="/api/v1/lots", description="Lots, serials and their QR codes")

@@ -9,8 +9,8 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import ROW_ID, PageArgsSchema, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import organisations
-from labels.reference import DISTRICTS, SECTORS
+from labels.registry import organisations
+from labels.registry.reference import DISTRICTS, SECTORS
 from models import ORGANISATION_KINDS
 
 blp = Blueprint(

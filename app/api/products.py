@@ -10,11 +10,11 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import PageArgsSchema, RowId, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import products
 from labels.errors import InvalidInput, NotFound
-from labels.organisations import get_organisation
-from labels.product_import import import_products
-from labels.reference import SECTORS
+from labels.registry import products
+from labels.registry.organisations import get_organisation
+from labels.registry.product_import import import_products
+from labels.registry.reference import SECTORS
 
 blp = Blueprint(
     "products", __name__, url_prefix="/api/v1/products", description="Products identified by GTIN"

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import RowId
 from app.auth import api_principal
 from app.database import db
-from labels import schemes
+from labels.certification import schemes
 from models import COMPARATORS, CRITERION_KINDS, ISO_TYPES
 
 blp = Blueprint("schemes", __name__, url_prefix="/api/v1", description="Label kinds, schemes and criteria")

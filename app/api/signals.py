@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from app.auth import api_principal
 from app.database import db
-from labels import scans
+from labels.retail import scans
 from models import utcnow
 
 blp = Blueprint(

@@ -9,9 +9,9 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import ROW_ID
 from app.auth import api_principal
 from app.database import db
-from labels import tokens
-from labels.permissions import SCOPES
-from labels.tokens import MAX_DAYS
+from labels.registry import tokens
+from labels.registry.permissions import SCOPES
+from labels.registry.tokens import MAX_DAYS
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens", description="API bearer tokens")
 

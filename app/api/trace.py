@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from app.auth import api_principal
 from app.database import db
-from labels import trace
+from labels.traceability import journeys
 
 blp = Blueprint("trace", __name__, url_prefix="/api/v1/trace", description="Traceability chains")
 
@@ -20,8 +20,8 @@ class TraceQuerySchema(Schema):
         metadata={"description": "a GS1 Digital Link URI, an EPC URN or a GTIN"},
     )
     depth = fields.Integer(
-        load_default=trace.DEFAULT_DEPTH,
-        validate=validate.Range(min=1, max=trace.MAX_DEPTH),
+        load_default=journeys.DEFAULT_DEPTH,
+        validate=validate.Range(min=1, max=journeys.MAX_DEPTH),
         metadata={"description": "how many transformation steps to follow up and down stream"},
     )
 
@@ -39,4 +39,4 @@ class Trace(MethodView):
         },
     )
     def get(self, args):
-        return trace.journey(db.read_session, api_principal(), args["id"], args["depth"])
+        return journeys.journey(db.read_session, api_principal(), args["id"], args["depth"])

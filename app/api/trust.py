@@ -14,9 +14,9 @@ from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from app.database import db
-from labels import credentials, tlog, trust
+from labels.certification.workflow import get_label
 from labels.errors import InvalidInput
-from labels.workflow import get_label
+from labels.trust import bundle, credentials, tlog
 from models import utcnow
 
 blp = Blueprint(
@@ -98,7 +98,7 @@ class VerifierKeys(MethodView):
     def get(self):
         """The log's C2SP verifier key strings, one a line, newest first (to open checkpoint notes)."""
         return Response(
-            "".join(f"{key}\n" for key in trust.log_verifier_keys(db.session)), mimetype="text/plain"
+            "".join(f"{key}\n" for key in bundle.log_verifier_keys(db.session)), mimetype="text/plain"
         )
 
 
@@ -138,13 +138,13 @@ class TrustBundle(MethodView):
     @blp.response(200)
     def get(self):
         """Keys, status lists and the latest checkpoint, signed, for verifiers that work offline."""
-        return _json(trust.trust_bundle(db.session, utcnow()))
+        return _json(bundle.trust_bundle(db.session, utcnow()))
 
 
 @public.get("/.well-known/jwks.json")
 def jwks():
     """Every public key the registry signs with or has signed with, with its validity window."""
-    response = _json(trust.jwks(db.session), "application/jwk-set+json")
+    response = _json(bundle.jwks(db.session), "application/jwk-set+json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

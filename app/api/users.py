@@ -9,10 +9,10 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import ROW_ID, RowId
 from app.auth import api_principal
 from app.database import db
-from labels import accounts
 from labels.errors import InvalidInput, NotFound
-from labels.organisations import get_organisation
-from labels.permissions import require_admin, require_authenticated
+from labels.registry import accounts
+from labels.registry.organisations import get_organisation
+from labels.registry.permissions import require_admin, require_authenticated
 from models import ROLES
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Accounts and memberships")

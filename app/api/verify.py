@@ -16,8 +16,8 @@ from app.auth import api_principal
 from app.database import db
 from app.extensions import limiter
 from labels.errors import AuthenticationRequired
-from labels.reference import DISTRICTS
-from labels.verification import MAX_CODES, verify_codes
+from labels.registry.reference import DISTRICTS
+from labels.retail.verification import MAX_CODES, verify_codes
 from models import utcnow
 
 blp = Blueprint("verify", __name__, url_prefix="/api/v1", description="Verify many codes at once")

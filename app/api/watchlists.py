@@ -14,7 +14,8 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import ROW_ID, PageArgsSchema, RowId, page_of
 from app.auth import api_principal
 from app.database import db
-from labels import watchlists, webhooks, workflow
+from labels.certification import workflow
+from labels.notices import watchlists, webhooks
 from models import DELIVERY_STATES, NOTIFICATION_KINDS
 
 blp = Blueprint(

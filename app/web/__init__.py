@@ -19,7 +19,7 @@ from app.web import (
     traceability,
     watchlist,
 )
-from labels.reference import DISTRICTS, SECTORS, name_of
+from labels.registry.reference import DISTRICTS, SECTORS, name_of
 
 
 def init_app(app: Flask) -> None:

@@ -9,9 +9,9 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from app.database import db
 from app.web.forms import CatalogueFilterForm
-from labels import catalogue, schemes, workflow
+from labels.certification import catalogue, schemes, workflow
 from labels.errors import InvalidInput
-from labels.reference import DISTRICTS, SECTORS
+from labels.registry.reference import DISTRICTS, SECTORS
 
 bp = Blueprint("catalogue", __name__)
 

@@ -21,7 +21,7 @@ from app.web.claim_forms import (
     has_components,
 )
 from app.web.forms import DecisionForm, EvidenceForm
-from labels import applications, schemes, workflow
+from labels.certification import applications, schemes, workflow
 from labels.errors import LabelsError
 from models import Product
 

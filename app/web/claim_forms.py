@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from marshmallow import fields as mf
 from marshmallow import validate
 
-from labels.claims import RecyclingComponent, claims_schema
+from labels.certification.claims import RecyclingComponent, claims_schema
 
 # Field labels, Vietnamese and English; anything not listed shows its name.
 LABELS: dict[str, tuple[str, str]] = {

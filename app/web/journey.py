@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth import web_principal
 from app.database import db
-from labels import trace
 from labels.errors import InvalidInput
+from labels.traceability import journeys
 
 bp = Blueprint("journey", __name__)
 
@@ -67,7 +67,7 @@ def page():
     journey, error, status = None, None, 200
     if given:
         try:
-            journey = trace.journey(db.read_session, web_principal(), given[:500])
+            journey = journeys.journey(db.read_session, web_principal(), given[:500])
         except InvalidInput as exc:
             error, status = exc.issues[0].message, 400
     else:

@@ -13,8 +13,8 @@ from app.auth import SessionUser
 from app.database import db
 from app.extensions import limiter
 from app.web.forms import LoginForm, LogoutForm
-from labels.accounts import authenticate
 from labels.errors import AuthenticationRequired
+from labels.registry.accounts import authenticate
 from models import Organisation, Product
 
 bp = Blueprint("web", __name__)

@@ -29,10 +29,12 @@ from app.api.lots import SerialJobSchema, submit_serials
 from app.auth import web_principal
 from app.database import db
 from app.web.forms import ProductImportForm
-from labels import applications, audit, catalogue, lots, printing, products, qr, schemes, workflow
+from labels.certification import applications, catalogue, schemes, workflow
+from labels.codes import lots, printing, qr
+from labels.common.paging import paginate
 from labels.errors import Conflict, FieldIssue, InvalidInput, LabelsError
-from labels.paging import paginate
-from labels.product_import import ImportRefused, import_products
+from labels.registry import audit, products
+from labels.registry.product_import import ImportRefused, import_products
 from models import (
     APPLICATION_STATES,
     AuditEntry,

@@ -5,7 +5,7 @@ problem for bad syntax or a bad check digit (never a 200 for an error); content 
 consumer page for browsers, the JSON verdict for ``Accept: application/json``, an RFC 9264 link set for
 ``Accept: application/linkset+json`` or ``?linkType=linkset``) and a ``Link`` header to the link set on
 every answer; ``?linkType=gs1:...`` answered with a 307 to that resource; and the resolver description
-at ``/.well-known/gs1resolver``. The verdict itself comes from :mod:`labels.resolver`.
+at ``/.well-known/gs1resolver``. The verdict itself comes from :mod:`labels.codes.resolver`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from app import scan_log
 from app.database import db
 from app.errors import problem, wants_problem
 from app.extensions import limiter
-from labels.digital_link import parse_digital_link
-from labels.gs1 import InvalidIdentifier
-from labels.qrclaim import split_claim
-from labels.resolver import Resolution, resolve_facts, with_rows
+from labels.codes.qrclaim import split_claim
+from labels.codes.resolver import Resolution, resolve_facts, with_rows
+from labels.gs1.digital_link import parse_digital_link
+from labels.gs1.identifiers import InvalidIdentifier
 from models import utcnow
 
 bp = Blueprint("resolver", __name__)

@@ -15,8 +15,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from PIL import Image
 
-from labels.digital_link import parse_digital_link
-from labels.gs1 import InvalidIdentifier
+from labels.gs1.digital_link import parse_digital_link
+from labels.gs1.identifiers import InvalidIdentifier
 from scanner.decode import decode_image
 from scanner.errors import DecodeError
 

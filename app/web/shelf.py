@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length
 from app import scan_log
 from app.auth import web_principal
 from app.database import db
-from labels import shelf_audits
 from labels.errors import InvalidInput
+from labels.retail import shelf_audits
 from models import utcnow
 from scanner.decode import decode_image
 from scanner.errors import DecodeError

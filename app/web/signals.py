@@ -10,8 +10,8 @@ from flask_login import login_required
 
 from app.auth import web_principal
 from app.database import db
-from labels import scans
 from labels.errors import PermissionDenied
+from labels.retail import scans
 from models import utcnow
 
 bp = Blueprint("surveillance", __name__, url_prefix="/portal/signals")

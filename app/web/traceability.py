@@ -13,11 +13,12 @@ from wtforms import BooleanField
 from app.auth import web_principal
 from app.database import db
 from app.web.forms import ProductImportForm
-from labels import event_import, organisations
-from labels.epcis_events import cbv_word
 from labels.errors import InvalidEpcisDocument, InvalidInput, LabelsError
-from labels.permissions import EVENT_CAPTURING_ROLES
-from labels.product_import import ImportRefused
+from labels.registry import organisations
+from labels.registry.permissions import EVENT_CAPTURING_ROLES
+from labels.registry.product_import import ImportRefused
+from labels.traceability import event_import
+from labels.traceability.events import cbv_word
 from models import EpcisEvent
 
 bp = Blueprint("traceability", __name__, url_prefix="/portal/traceability")

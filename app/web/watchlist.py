@@ -17,8 +17,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import web_principal
 from app.database import db
-from labels import watchlists, webhooks, workflow
+from labels.certification import workflow
 from labels.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from labels.notices import watchlists, webhooks
 from models import Label, Notification, Product
 from models.label import label_products
 

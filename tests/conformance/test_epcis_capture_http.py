@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from labels.integrity import audit
+from labels.integrity.audit import audit
 from models import EpcisEvent
 from tests.conformance.test_epcis_capture_vectors import EXPECTED_ISSUES, SHARED_TESTDATA
 from tests.helpers import bearer, make_org, make_token, make_user

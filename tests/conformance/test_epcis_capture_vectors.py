@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from labels.epcis_validation import SCHEMA_FILE, validate_capture_document
 from labels.errors import InvalidInput
+from labels.traceability.validation import SCHEMA_FILE, validate_capture_document
 
 # tests/conftest.py's SHARED_TESTDATA, found again here so that the file list needed for
 # parametrising does not depend on how pytest was started (``pytest`` or ``python -m pytest``).
@@ -82,7 +82,7 @@ def refusal(doc: dict) -> InvalidInput:
 
 
 def test_the_shipped_schema_is_the_official_one(shared_testdata):
-    shipped = (resources.files("labels") / "epcis_schema" / SCHEMA_FILE).read_bytes()
+    shipped = (resources.files("labels.traceability") / "epcis_schema" / SCHEMA_FILE).read_bytes()
     assert shipped == (shared_testdata / EPCIS / "schema" / SCHEMA_FILE).read_bytes()
 
 

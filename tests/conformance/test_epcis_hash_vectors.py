@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from labels.epcis_hash import document_hash_ids, document_prehashes, hash_id
+from labels.traceability.event_hash import document_hash_ids, document_prehashes, hash_id
 
 # Where the shared_testdata fixture looks (conftest's ROOT.parent / "shared" / "testdata"), found from
 # this file so that collection needs no import of the tests package.

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from labels.epcis_query import parse_document, run
 from labels.errors import InvalidQuery
-from labels.permissions import ANONYMOUS
+from labels.registry.permissions import ANONYMOUS
+from labels.traceability.query import parse_document, run
 from tests.conformance.test_epcis_capture_vectors import SHARED_TESTDATA
 
 QUERIES = SHARED_TESTDATA / "epcis" / "queries"

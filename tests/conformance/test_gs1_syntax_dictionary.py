@@ -1,6 +1,6 @@
 """Our Application Identifier table against the GS1 Barcode Syntax Dictionary, read from its file.
 
-Each row of ``labels.application_identifiers.AIS`` must copy the dictionary's specification (format,
+Each row of ``labels.gs1.application_identifiers.AIS`` must copy the dictionary's specification (format,
 check digit and other linters), its title, its data-attribute flag (``?``) and its Digital Link primary
 key rule (``dlpkey``: which qualifiers, in which order). The resolver link sets of GS1's reference
 resolver must read as canonical Digital Link paths.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from labels.application_identifiers import _LINTERS, AIS, check_value
-from labels.digital_link import parse_digital_link
+from labels.gs1.application_identifiers import _LINTERS, AIS, check_value
+from labels.gs1.digital_link import parse_digital_link
 
 _SPEC_COMPONENT = re.compile(r"\[?[NXYZ](\.\.)?\d+\]?(,\w+)*\]?")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from labels.canonical import canonical_json
+from labels.trust.canonical import canonical_json
 
 # Listed at import so that each vector is a test of its own; the files are read through the
 # ``shared_testdata`` fixture, and the test below checks that both name the same folder.

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from labels import merkle
+from labels.trust import merkle
 from tests.conftest import SHARED_TESTDATA
 
 MERKLE = "merkle"

@@ -11,15 +11,15 @@ import json
 
 import pytest
 
-from labels.keys import (
+from labels.trust.keys import (
     decode_multibase,
     decode_public_multikey,
     decode_secret_multikey,
     encode_multibase,
     encode_public_multikey,
 )
-from labels.signing import add_proof, hash_data, proof_configuration, transform, verify_proof
-from labels.signing_errors import ContextMismatch, InvalidSignature, MalformedProof, UnknownKey
+from labels.trust.signing import add_proof, hash_data, proof_configuration, transform, verify_proof
+from labels.trust.signing_errors import ContextMismatch, InvalidSignature, MalformedProof, UnknownKey
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from labels.demo import DEMO_PASSWORD
+from labels.demo.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -9,7 +9,7 @@ import re
 import pytest
 
 ENTERPRISE = "dientu@ecoreg.demo"  # Điện tử Trảng Bom, holder of the energy-saving fan
-CERTIFIER = "socongthuong@ecoreg.demo"  # certifies the energy-label schemes (labels/demo_schemes.py)
+CERTIFIER = "socongthuong@ecoreg.demo"  # certifies the energy-label schemes (labels/demo/schemes.py)
 FAN = "Quạt điện tiết kiệm năng lượng"
 
 # A minimal, valid one-page PDF: evidence is content-checked, so it has to be a real PDF.

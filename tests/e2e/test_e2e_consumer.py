@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from labels.gs1 import make_gtin
+from labels.gs1.identifiers import make_gtin
 from tests.helpers import block_outside_requests
 
 #: The demo's LED bulb (Công ty TNHH Điện tử Trảng Bom, product 1), which carries a valid energy label.

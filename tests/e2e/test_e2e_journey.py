@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from labels.demo_chains import GARMENT_PREFIX, SEAFOOD_PREFIX, SHIRT_SERIALS
-from labels.gs1 import make_gtin
+from labels.demo.chains import GARMENT_PREFIX, SEAFOOD_PREFIX, SHIRT_SERIALS
+from labels.gs1.identifiers import make_gtin
 from tests.e2e.test_e2e_consumer import PHONE, _fits
 from tests.helpers import block_outside_requests
 

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from labels.gs1 import make_gtin
+from labels.gs1.identifiers import make_gtin
 
 ENTERPRISE = "detmay@ecoreg.demo"
-ENTERPRISE_PREFIX = "89360011"  # its GS1 company prefix in labels/demo.py
+ENTERPRISE_PREFIX = "89360011"  # its GS1 company prefix in labels/demo/seed.py
 ADMIN = "admin@ecoreg.demo"
 RETAILER = "coopmart@ecoreg.demo"
 ENTERPRISE_NAME = "Công ty TNHH Dệt may Biên Hòa Xanh"

@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from labels.gs1 import make_gtin
-from labels.qr import render_png
+from labels.codes.qr import render_png
+from labels.gs1.identifiers import make_gtin
 from tests.e2e.test_e2e_consumer import PHONE
 from tests.helpers import block_outside_requests
 from tests.unit.scanner.scanner_pictures import Placement, jpeg_bytes, photo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labels.gs1 import make_gtin
+from labels.gs1.identifiers import make_gtin
 
 LED_BULB = make_gtin("89360019", 1)  # the demo's LED bulb, with a valid energy label
 FILLET = make_gtin("89360018", 1)  # the demo's pangasius fillets, with a carbon-footprint label

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from labels.errors import AuthenticationRequired
-from labels.tokens import resolve_token
+from labels.registry.tokens import resolve_token
 from models import ApiToken, AuditEntry, utcnow
 from tests.helpers import PASSWORD, bearer, make_org, make_token, make_user
 

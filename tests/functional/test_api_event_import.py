@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from labels.event_import import COLUMN_NAMES
-from labels.gs1 import make_gln, make_gtin, make_sscc
+from labels.gs1.identifiers import make_gln, make_gtin, make_sscc
+from labels.traceability.event_columns import COLUMN_NAMES
 from models import AuditEntry, CaptureJob, EpcisEvent
 from tests.epcis_samples import document, item, object_event
 from tests.helpers import bearer, make_label, make_org, make_product, make_scheme, make_token, make_user

@@ -7,7 +7,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from labels.qrclaim import claim_keys, verify_uri
+from labels.codes.qrclaim import claim_keys, verify_uri
 from models import Serial
 from tests.helpers import bearer, make_label, make_org, make_product, make_scheme, make_token, make_user
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from labels.gs1 import make_gtin
+from labels.gs1.identifiers import make_gtin
 from models import AuditEntry, Product
 from tests.helpers import bearer, make_org, make_product, make_token, make_user
 

@@ -11,9 +11,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from labels.lots import create_lot, issue_serials
-from labels.sheet import PER_PAGE
-from labels.workflow import transition_label
+from labels.certification.workflow import transition_label
+from labels.codes.lots import create_lot, issue_serials
+from labels.codes.sheet import PER_PAGE
 from tests.helpers import (
     bearer,
     good_claims,

@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import bindparam, select, text
 
-from labels.merkle import leaf_hash
-from labels.statuslist import empty_bits
-from labels.workflow import transition_label
+from labels.certification.workflow import transition_label
+from labels.trust.merkle import leaf_hash
+from labels.trust.statuslist import empty_bits
 from models import Label, Product, Scheme, SignedRecord, User
 from models.base import UTCDateTime
 from tests.helpers import make_label, make_org, make_product, make_scheme, make_user, principal
@@ -206,7 +206,7 @@ def test_a_history_across_key_rotations_verifies(runner, session, w):
 
 @pytest.fixture
 def captured(session):
-    from labels.capture import capture
+    from labels.traceability.capture import capture
     from tests.epcis_samples import document, gtin, item, object_event, transformation
 
     org = make_org(session, "enterprise")
@@ -250,7 +250,7 @@ def test_each_tampered_event_row_is_named(runner, session, captured, change, pro
 @pytest.fixture
 def one_record_a_chunk(monkeypatch):
     """Each record its own chunk, so that with --jobs 2 both worker processes get some of a small log."""
-    from labels.integrity import _Verifier
+    from labels.integrity.audit import _Verifier
 
     monkeypatch.setattr(_Verifier, "CHUNK", 1)
 

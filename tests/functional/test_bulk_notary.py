@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from labels import merkle, tlog
-from labels.integrity import audit
-from labels.notary import notary_of
+from labels.integrity.audit import audit
+from labels.trust import merkle, tlog
+from labels.trust.notary import notary_of
 from models import LogNode, SignedRecord, utcnow
 
 

@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from labels.gs1 import make_gtin
-from labels.taxcode import make_tax_code
-from labels.tokens import resolve_token
+from labels.gs1.identifiers import make_gtin
+from labels.registry.taxcode import make_tax_code
+from labels.registry.tokens import resolve_token
 from models import AuditEntry, Organisation, Product, User
 from tests.helpers import make_org
 
@@ -104,8 +104,8 @@ def test_seed_demo_fills_an_empty_database_once(runner, session):
 
 
 def test_serials_are_issued_from_the_console_once_per_key(runner, session):
-    from labels.lots import create_lot
-    from labels.permissions import CONSOLE
+    from labels.codes.lots import create_lot
+    from labels.registry.permissions import CONSOLE
     from models import Serial
     from tests.helpers import make_label, make_product, make_scheme, make_user
 

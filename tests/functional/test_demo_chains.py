@@ -2,9 +2,9 @@
 
 import pytest
 
-from labels.demo import seed
-from labels.demo_chains import GARMENT_PREFIX, SEAFOOD_PREFIX, SHIRT_SERIALS, sscc
-from labels.gs1 import make_gtin
+from labels.demo.chains import GARMENT_PREFIX, SEAFOOD_PREFIX, SHIRT_SERIALS, sscc
+from labels.demo.seed import seed
+from labels.gs1.identifiers import make_gtin
 
 SHIRT = make_gtin(GARMENT_PREFIX, 3)
 FILLET = make_gtin(SEAFOOD_PREFIX, 1)

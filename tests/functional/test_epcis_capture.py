@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 
-from labels import merkle
-from labels.signing import verify_proof
+from labels.trust import merkle
+from labels.trust.signing import verify_proof
 from models import CaptureJob, EpcisEvent, SignedRecord
 from tests.epcis_samples import document, gtin, item, object_event
 from tests.helpers import bearer, make_org, make_token, make_user

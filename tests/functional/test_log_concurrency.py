@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.database import db
-from labels import merkle, tlog
-from labels.integrity import audit
-from labels.permissions import SYSTEM
+from labels.integrity.audit import audit
+from labels.registry.permissions import SYSTEM
+from labels.trust import merkle, tlog
 from models import LogCheckpoint, LogNode, SignedRecord
 from tests.conftest import ROOT
 from tests.helpers import scratch_database_url

@@ -4,9 +4,9 @@ import json
 
 from sqlalchemy import select
 
-from labels.checkpoint import open_note, parse_checkpoint, parse_verifier_key
-from labels.merkle import EMPTY_ROOT
-from labels.tlog import size
+from labels.trust.checkpoint import open_note, parse_checkpoint, parse_verifier_key
+from labels.trust.merkle import EMPTY_ROOT
+from labels.trust.tlog import size
 from models import SignedRecord
 from tests.helpers import make_label, make_org, make_product, make_scheme, make_user
 
@@ -44,8 +44,8 @@ def test_a_new_registry_publishes_a_signed_checkpoint_of_the_empty_log(client, r
 
 
 def test_after_retiring_the_active_key_rotation_resumes_signing(app, session):
-    from labels.keyring import active_key, retire_key
-    from labels.permissions import SYSTEM
+    from labels.registry.permissions import SYSTEM
+    from labels.trust.keyring import active_key, retire_key
 
     notary = app.extensions["notary"]
     retired = active_key(session, "credential")
@@ -57,9 +57,9 @@ def test_after_retiring_the_active_key_rotation_resumes_signing(app, session):
 def test_rotating_the_log_key_publishes_a_checkpoint_under_the_new_key_at_once(app, client, runner, session):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from labels.keyring import active_key
-    from labels.keys import encode_public_multikey
-    from labels.permissions import SYSTEM
+    from labels.registry.permissions import SYSTEM
+    from labels.trust.keyring import active_key
+    from labels.trust.keys import encode_public_multikey
 
     before = client.get("/api/v1/log/checkpoint").get_data(as_text=True)
     old = active_key(session, "log")

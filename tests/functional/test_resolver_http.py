@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
-from labels.lots import create_lot, issue_serials
-from labels.workflow import transition_label
+from labels.certification.workflow import transition_label
+from labels.codes.lots import create_lot, issue_serials
 from models import Serial
 from tests.helpers import (
     bearer,
@@ -307,7 +307,7 @@ def statements(connection):
     """The SQL statements run from now on (requests and the test share the test's connection)."""
     from sqlalchemy import event
 
-    from labels.resolver import labels_cache
+    from labels.codes.resolver import labels_cache
 
     labels_cache.clear()
     seen: list[str] = []

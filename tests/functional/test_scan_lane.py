@@ -13,8 +13,8 @@ from sqlalchemy import select
 from werkzeug.test import Client
 
 from app.scan_lane import ScanLane
-from labels.qrclaim import split_claim
-from labels.workflow import transition_label
+from labels.certification.workflow import transition_label
+from labels.codes.qrclaim import split_claim
 from models import Scan
 from tests.functional.test_resolver_http import world  # noqa: F401 - the fixture
 from tests.helpers import principal

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from labels.qr import render_png
+from labels.codes.qr import render_png
 from tests.unit.scanner.scanner_pictures import Placement, ean13, jpeg_bytes, photo
 
 GTIN = "08936001900013"

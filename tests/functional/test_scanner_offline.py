@@ -15,9 +15,9 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from PIL import Image
 
-from labels.keys import public_key_from_jwk
-from labels.qr import render_png
-from labels.qrclaim import build_uri, short_kid
+from labels.codes.qr import render_png
+from labels.codes.qrclaim import build_uri, short_kid
+from labels.trust.keys import public_key_from_jwk
 from scanner import BundleSignatureError, OnlineResolver, decode_image, fetch_bundle, read_code, verify_code
 from tests.unit.scanner.scanner_app import (
     BASE,

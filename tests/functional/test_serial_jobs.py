@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 
 from app import create_app, serial_jobs
 from app.database import db
-from labels import lots
-from labels.keyring import active_key, retire_key
-from labels.notary import notary_of
-from labels.permissions import SYSTEM
-from labels.qrclaim import claim_keys, verify_uri
+from labels.codes import lots
+from labels.codes.qrclaim import claim_keys, verify_uri
+from labels.registry.permissions import SYSTEM
+from labels.trust.keyring import active_key, retire_key
+from labels.trust.notary import notary_of
 from models import AuditEntry, Serial, SerialJob, utcnow
 from models.lot import PendingSerial
 from tests.conftest import ROOT

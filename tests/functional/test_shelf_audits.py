@@ -7,8 +7,8 @@ import re
 import pytest
 from PIL import Image
 
-from labels.gs1 import make_gtin
-from labels.qr import render_png
+from labels.codes.qr import render_png
+from labels.gs1.identifiers import make_gtin
 from tests.functional.test_api_lots import labelled  # noqa: F401 - the fixture
 from tests.functional.test_verify_api import forge, issued  # noqa: F401 - the fixture
 from tests.functional.test_web_lots import login

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from labels import scans
-from labels.lots import create_lot
+from labels.codes.lots import create_lot
+from labels.retail import scans
 from models import utcnow
 from tests.functional.test_web_lots import login
 from tests.helpers import bearer, make_org, make_product, make_token, make_user, principal

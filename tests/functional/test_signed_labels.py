@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 import config
-from labels import tlog
-from labels.canonical import canonical_json
-from labels.checkpoint import (
+from labels.registry.permissions import SYSTEM
+from labels.trust import tlog
+from labels.trust.canonical import canonical_json
+from labels.trust.checkpoint import (
     Checkpoint,
     UnverifiedNote,
     open_note,
@@ -24,14 +25,13 @@ from labels.checkpoint import (
     parse_verifier_key,
     verifier_key,
 )
-from labels.keyring import SigningUnavailable, active_key, retire_key
-from labels.keys import generate_private_key, public_key_from_jwk
-from labels.merkle import InvalidProof, verify_consistency, verify_inclusion
-from labels.notary import Notary
-from labels.permissions import SYSTEM
-from labels.signing import is_datetime_stamp, verify_proof
-from labels.signing_errors import InvalidSignature, UnknownKey
-from labels.statuslist import decode_list, get_bit
+from labels.trust.keyring import SigningUnavailable, active_key, retire_key
+from labels.trust.keys import generate_private_key, public_key_from_jwk
+from labels.trust.merkle import InvalidProof, verify_consistency, verify_inclusion
+from labels.trust.notary import Notary
+from labels.trust.signing import is_datetime_stamp, verify_proof
+from labels.trust.signing_errors import InvalidSignature, UnknownKey
+from labels.trust.statuslist import decode_list, get_bit
 from models import Label, Organisation, Product, Scheme, SignedRecord, User, utcnow
 from tests.helpers import (
     bearer,

@@ -23,13 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from app import create_app  # noqa: F401 - imported so a broken app fails here, not obscurely
-from labels import named_queries, watchlists, webhooks
-from labels.applications import add_evidence
-from labels.capture import capture
-from labels.evidence import FileSystemEvidenceStore
-from labels.gs1 import make_gln, make_gtin
-from labels.lots import create_lot, issue_serials
-from labels.workflow import transition_label
+from labels.certification.applications import add_evidence
+from labels.certification.evidence import FileSystemEvidenceStore
+from labels.certification.workflow import transition_label
+from labels.codes.lots import create_lot, issue_serials
+from labels.gs1.identifiers import make_gln, make_gtin
+from labels.notices import watchlists, webhooks
+from labels.traceability import named_queries
+from labels.traceability.capture import capture
 from models import (
     ApiToken,
     Application,

@@ -144,7 +144,7 @@ def test_downstream_from_the_fabric_reaches_both_products(client, garment_chain)
 
 
 def test_the_same_item_named_as_an_epc_urn_has_the_same_journey(client, session, garment_chain):
-    from labels.epc import digital_link_to_epc_urn
+    from labels.gs1.epc import digital_link_to_epc_urn
 
     urn = digital_link_to_epc_urn(garment_chain["shirt"])
     assert words(journey(client, urn)) == words(journey(client, garment_chain["shirt"]))
@@ -169,7 +169,7 @@ def test_a_cycle_in_the_data_ends_and_the_depth_limit_says_it_cut(client, sessio
 
 
 def test_a_walk_stops_at_its_event_cap_even_on_the_first_level(client, session, monkeypatch):
-    from labels import trace
+    from labels.traceability import journeys
 
     org = make_org(session, "enterprise", events_public=True)
     user = make_user(session, org, "enterprise")
@@ -185,7 +185,7 @@ def test_a_walk_stops_at_its_event_cap_even_on_the_first_level(client, session, 
     capture(client, auth, *steps)
     start = f"https://id.gs1.org/01/{product}"  # the product: every lot's events at once
     assert len(journey(client, start)["steps"]) == 6
-    monkeypatch.setattr(trace, "MAX_EVENTS", 4)
+    monkeypatch.setattr(journeys, "MAX_EVENTS", 4)
     capped = journey(client, start)
     assert capped["truncated"] is True and len(capped["steps"]) == 4
 

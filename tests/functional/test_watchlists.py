@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.database import db
-from labels import watchlists
+from labels.certification.workflow import transition_label
 from labels.errors import IllegalTransition
-from labels.workflow import transition_label
+from labels.notices import watchlists
 from models import AuditEntry, Label, Notification, Watch, WebhookDelivery, WebhookEndpoint, utcnow
 from tests.functional.test_web_lots import csrf_token, login
 from tests.helpers import (

@@ -13,8 +13,8 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from labels.lots import create_lot
-from labels.qrclaim import claim_keys, verify_uri
+from labels.codes.lots import create_lot
+from labels.codes.qrclaim import claim_keys, verify_uri
 from models import Lot, Serial
 from tests.helpers import (
     PASSWORD,

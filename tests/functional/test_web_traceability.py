@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from labels.event_import import template_csv
+from labels.traceability.event_columns import template_csv
 from models import EpcisEvent
 from tests.functional.test_web_lots import csrf_token, login
 from tests.helpers import make_org, make_user

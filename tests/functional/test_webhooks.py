@@ -21,8 +21,8 @@ from sqlalchemy import select, update
 
 from app import create_app, webhook_dispatcher
 from app.database import db
-from labels import webhooks
-from labels.permissions import SYSTEM
+from labels.notices import webhooks
+from labels.registry.permissions import SYSTEM
 from models import WebhookDelivery, WebhookEndpoint, utcnow
 from tests.conftest import ROOT
 from tests.helpers import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from labels.gs1 import check_digit
+from labels.gs1.identifiers import check_digit
 
 PHOTO_SIZE = (1280, 720)
 

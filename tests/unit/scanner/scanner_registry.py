@@ -1,7 +1,7 @@
 """A registry-shaped trust bundle built from the framework-free signing helpers, for fast unit tests.
 
 The functional tests (``tests/functional/test_scanner_*.py``) fetch real bundles from the real app;
-this builds the same document, member for member (``labels/trust.py``), without a database, so that
+this builds the same document, member for member (``labels/trust/bundle.py``), without a database, so that
 the scanner's rules can be tested one by one: keys rotated or retired, lists missing, bits set.
 """
 
@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from labels.checkpoint import checkpoint_body, sign_note, verifier_key
-from labels.keys import public_key_bytes, public_key_to_jwk
-from labels.merkle import EMPTY_ROOT
-from labels.qrclaim import ClaimFields, build_uri, digital_link_path, short_kid
-from labels.signing import add_proof
-from labels.statuslist import LIST_BITS, empty_bits, set_bit, status_list_credential
+from labels.codes.qrclaim import ClaimFields, build_uri, digital_link_path, short_kid
+from labels.trust.checkpoint import checkpoint_body, sign_note, verifier_key
+from labels.trust.keys import public_key_bytes, public_key_to_jwk
+from labels.trust.merkle import EMPTY_ROOT
+from labels.trust.signing import add_proof
+from labels.trust.statuslist import LIST_BITS, empty_bits, set_bit, status_list_credential
 
 ISSUER = "https://id.ecoreg.example"
 HOST = "id.ecoreg.example"

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from labels.statuslist import encode_list, set_bit
+from labels.trust.statuslist import encode_list, set_bit
 from scanner import (
     BundleFormatError,
     BundleNotYetValid,

@@ -1,4 +1,4 @@
-"""Reading scanned texts: the fast reading of printed codes gives exactly what labels.qrclaim gives."""
+"""Reading scanned texts: the fast reading of printed codes gives exactly what labels.codes.qrclaim gives."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import zxingcpp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labels.gs1 import check_digit
-from labels.qrclaim import (
+from labels.codes.qrclaim import (
     ClaimFields,
     MalformedClaim,
     NotAClaim,
@@ -23,6 +22,7 @@ from labels.qrclaim import (
     digital_link_path,
     parse_uri,
 )
+from labels.gs1.identifiers import check_digit
 from scanner.codes import _PRINTED, read_code, signed_bytes
 from scanner.decode import upc_e_to_upc_a
 from tests.unit.scanner.scanner_registry import Registry, key_with_kid
@@ -33,7 +33,7 @@ ALL_URIS += [v["uri"] for v in VECTORS["invalid"]]
 
 
 def reference(text: str):
-    """What labels.qrclaim says of ``text``: the parsed tuple, or the class of its refusal."""
+    """What labels.codes.qrclaim says of ``text``: the parsed tuple, or the class of its refusal."""
     try:
         return parse_uri(text)
     except (MalformedClaim, NotAClaim) as exc:

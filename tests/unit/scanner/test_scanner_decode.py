@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from labels.qr import render_png
+from labels.codes.qr import render_png
 from scanner import DecodeError, decode_image
 from tests.unit.scanner.scanner_pictures import (
     Placement,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from labels import verdicts
+from labels.codes import verdicts
 from scanner import VERDICTS, BundleNotYetValid, load_bundle, verify_code
 from scanner.codes import DecodedCode, read_code
 from scanner.messages import MESSAGES, REASONS, SERVER_VERDICTS
