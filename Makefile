@@ -59,6 +59,7 @@ browser:
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
