@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from labels.certification.claims import validate_claims
 from labels.certification.criteria import CriterionResult, evaluate
-from labels.certification.evidence import EvidenceStore, check_size, digest, sniff
+from labels.certification.evidence import EvidenceStore, keep
 from labels.certification.schemes import current_criteria, get_scheme
 from labels.common.paging import Page, paginate
 from labels.errors import FieldIssue, IllegalTransition, InvalidInput, NotFound
@@ -173,13 +173,10 @@ def add_evidence(
     require_applicant(actor, application.applicant_id)
     if application.state not in EVIDENCE_STATES:
         raise IllegalTransition("add evidence", application.state, EVIDENCE_STATES)
-    check_size(content, max_bytes)
-    media_type = sniff(filename, content)
     codes = {c.code for c in application.criteria_set.criteria}
     if criterion_code and criterion_code not in codes:
         raise InvalidInput.one("criterion_code", "exists", f"the scheme has no criterion {criterion_code}")
-    sha256 = digest(content)
-    store.put(sha256, content)
+    media_type, sha256 = keep(store, filename, content, max_bytes)
     evidence = Evidence(
         application=application,
         criterion_code=criterion_code or None,

@@ -67,6 +67,15 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def keep(store: EvidenceStore, filename: str, content: bytes, limit: int) -> tuple[str, str]:
+    """Check an uploaded file and put it in the store: ``(sniffed media type, SHA-256)``."""
+    check_size(content, limit)
+    media_type = sniff(filename, content)
+    sha256 = digest(content)
+    store.put(sha256, content)
+    return media_type, sha256
+
+
 class EvidenceStore(Protocol):
     """Where evidence bytes live, addressed by their SHA-256 (so a file stored twice is kept once)."""
 
