@@ -24,6 +24,22 @@ from models.ledger import (
 )
 from models.lot import JOB_STATES, Lot, Serial, SerialJob
 from models.organisation import ORGANISATION_KINDS, ROLES, Membership, Organisation
+from models.plan import (
+    MODEL_STATUSES,
+    MODEL_TYPES,
+    REPORT_STATES,
+    TARGET_SOURCES,
+    TASK_PROGRESS,
+    ModelProject,
+    Plan,
+    PlanReport,
+    PlanReportEvidence,
+    PlanReportFigure,
+    PlanReportTask,
+    PlanTarget,
+    PlanTask,
+    plan_task_leads,
+)
 from models.product import Product
 from models.scan import CLIENT_CLASSES, Scan
 from models.scheme import COMPARATORS, CRITERION_KINDS, ISO_TYPES, CriteriaSet, Criterion, LabelKind, Scheme
@@ -40,6 +56,20 @@ from models.watchlist import (
 )
 
 __all__ = [
+    "MODEL_STATUSES",
+    "MODEL_TYPES",
+    "REPORT_STATES",
+    "TARGET_SOURCES",
+    "TASK_PROGRESS",
+    "ModelProject",
+    "Plan",
+    "PlanReport",
+    "PlanReportEvidence",
+    "PlanReportFigure",
+    "PlanReportTask",
+    "PlanTarget",
+    "PlanTask",
+    "plan_task_leads",
     "CLIENT_CLASSES",
     "Scan",
     "ShelfAudit",

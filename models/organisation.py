@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -14,19 +14,24 @@ if TYPE_CHECKING:
     from models.product import Product
     from models.user import User
 
-ORGANISATION_KINDS = ("enterprise", "retailer", "certifier", "authority")
-ROLES = ("admin", "certifier", "enterprise", "retailer")
+#: agency: a department, district or board that the action plan gives tasks and that reports on them.
+ORGANISATION_KINDS = ("enterprise", "retailer", "certifier", "authority", "agency")
+ROLES = ("admin", "certifier", "enterprise", "retailer", "reporter")
 
 
 class Organisation(Base):
     __tablename__ = "organisations"
+    # A public agency is known by its code; every other organisation by its tax code (mã số thuế).
+    __table_args__ = (CheckConstraint("tax_code IS NOT NULL OR kind = 'agency'", name="tax_code_required"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(
         Enum(*ORGANISATION_KINDS, name="organisation_kind", native_enum=False, create_constraint=True)
     )
     legal_name: Mapped[str] = mapped_column(String(300))
-    tax_code: Mapped[str] = mapped_column(String(14), unique=True)
+    tax_code: Mapped[str | None] = mapped_column(String(14), unique=True)
+    #: A stable slug for the organisations a plan names (``so-cong-thuong``, ``ubnd-bien-hoa``).
+    code: Mapped[str | None] = mapped_column(String(60), unique=True)
     gs1_company_prefix: Mapped[str | None] = mapped_column(String(12), unique=True)
     address: Mapped[str] = mapped_column(String(500), default="")
     district: Mapped[str | None] = mapped_column(String(40))

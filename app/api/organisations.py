@@ -17,7 +17,7 @@ blp = Blueprint(
     "organisations",
     __name__,
     url_prefix="/api/v1/organisations",
-    description="Enterprises, retailers, certifiers and the authority",
+    description="Enterprises, retailers, certifiers, the authority and the plan's agencies",
 )
 
 
@@ -27,8 +27,17 @@ class OrganisationSchema(Schema):
     legal_name = fields.String(required=True, validate=validate.Length(min=1, max=300))
     tax_code = fields.String(
         required=True,
+        allow_none=True,
         validate=validate.Length(min=10, max=14),
-        metadata={"example": "0300588569", "description": "mã số thuế: 10 digits, or 10-3"},
+        metadata={
+            "example": "0300588569",
+            "description": "mã số thuế: 10 digits, or 10-3; may be null only for a public agency",
+        },
+    )
+    code = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "an agency's slug in the action plan (so-cong-thuong, ubnd-bien-hoa)"},
     )
     gs1_company_prefix = fields.String(allow_none=True, validate=validate.Length(max=12))
     address = fields.String(validate=validate.Length(max=500))

@@ -28,7 +28,7 @@ def validate_fields(fields: dict) -> dict:
         clean["legal_name"] = (fields["legal_name"] or "").strip()
         if not clean["legal_name"]:
             issues.append(FieldIssue("legal_name", "required", "the legal name may not be empty"))
-    if "tax_code" in fields:
+    if "tax_code" in fields and not (fields["tax_code"] is None and fields.get("kind") == "agency"):
         try:
             clean["tax_code"] = normalise_tax_code(fields["tax_code"] or "")
         except InvalidTaxCode as exc:
@@ -71,7 +71,9 @@ def create_organisation(session: Session, actor: Principal, **fields) -> Organis
         raise InvalidInput(
             [FieldIssue(name, "unknown-field", "not an organisation field") for name in sorted(unknown)]
         )
-    missing = [name for name in ("kind", "legal_name", "tax_code") if not fields.get(name)]
+    # A public agency may have no tax code on record; it is known by its code (models.Organisation).
+    required = ["kind", "legal_name"] + ([] if fields.get("kind") == "agency" else ["tax_code"])
+    missing = [name for name in required if not fields.get(name)]
     if missing:
         raise InvalidInput([FieldIssue(name, "required", "this field is required") for name in missing])
     clean = validate_fields(fields)

@@ -33,6 +33,9 @@ SCOPES: dict[str, str] = {
     "signals:read": "read the scan log's counterfeit signals (the authority and certification bodies)",
     "watchlist:read": "read your retailer's watchlist, notices, webhook endpoints and their delivery log",
     "watchlist:write": "watch and unwatch products and labels, mark notices read, manage webhook endpoints",
+    "plan:read": "read your agency's plan reports, drafts included (and, for reviewers, every agency's)",
+    "plan:write": "file your agency's plan reports; register your enterprise's model projects",
+    "plan:review": "accept or return agencies' plan reports (Sở Công Thương's administrators)",
 }
 
 #: Which organisation kinds a role may be held in.
@@ -41,6 +44,8 @@ ROLE_ORGANISATION_KINDS: dict[str, tuple[str, ...]] = {
     "certifier": ("authority", "certifier"),
     "enterprise": ("enterprise",),
     "retailer": ("retailer",),
+    # Sở Công Thương leads most of the plan's tasks and reports on them like any other agency.
+    "reporter": ("agency", "authority"),
 }
 
 
@@ -264,3 +269,36 @@ def require_watchlist_keeper(principal: Principal, scope: str, organisation_id: 
             "organisation_id", "required", "you are a member of several retailers: name one"
         )
     return next(iter(keepers))
+
+
+# --- the action plan -----------------------------------------------------------------------------
+
+# An agency's reporters file its reports; its drafts are its own. Sở Công Thương's administrators
+# review every submitted report. Accepted reports are public: they are the province's record.
+
+
+def require_reporter(principal: Principal, organisation_id: int) -> None:
+    require_scope(principal, "plan:write")
+    if organisation_id in principal.organisation_ids("reporter") or principal.channel in ("cli", "system"):
+        return
+    raise PermissionDenied("only the agency's reporters may file its plan reports")
+
+
+def is_plan_reviewer(principal: Principal) -> bool:
+    return principal.is_admin and principal.has_scope("plan:review")
+
+
+def require_plan_reviewer(principal: Principal) -> None:
+    require_scope(principal, "plan:review")
+    if not principal.is_admin:
+        raise PermissionDenied("only Sở Công Thương's administrators review plan reports")
+
+
+def can_see_plan_report(principal: Principal, organisation_id: int, state: str) -> bool:
+    if state == "accepted":
+        return True
+    if not principal.has_scope("plan:read"):
+        return False
+    if principal.member_of(organisation_id) or principal.channel in ("cli", "system"):
+        return True
+    return state != "draft" and principal.is_admin
