@@ -34,8 +34,10 @@ translations: $(VENV)/.installed
 migrate: install
 	$(BIN)/ecoreg db upgrade
 
+# The demo (when on, into an empty database) loads the plan itself; then the plan is loaded if missing.
 seed: migrate
 	$(BIN)/ecoreg seed-demo --if-empty --if-enabled
+	$(BIN)/ecoreg plan load
 
 run: seed
 	@echo

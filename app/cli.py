@@ -290,6 +290,22 @@ def init_app(app: Flask) -> None:
             sys.exit(1)
         click.secho("everything verifies", fg="green")
 
+    plan = click.Group("plan", help="The action plan 202/KH-UBND.")
+    app.cli.add_command(plan)
+
+    @plan.command("load")
+    def plan_load():
+        """Load the plan's targets, annex tasks and agencies (once; later runs change nothing)."""
+        from labels.plan.seed import get_plan, load_plan
+
+        with db.new_session() as session:
+            if get_plan(session) is not None:
+                click.echo("plan 202/KH-UBND: loaded already")
+                return
+            loaded = load_plan(session, CONSOLE)
+            session.commit()
+            click.echo(f"plan {loaded.code}: {len(loaded.targets)} targets, {len(loaded.tasks)} tasks loaded")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="do nothing when the database has organisations already")
     @click.option("--if-enabled", is_flag=True, help="do nothing unless the SEED_DEMO setting is on")

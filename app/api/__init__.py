@@ -12,6 +12,7 @@ from app.api import (
     labels,
     lots,
     organisations,
+    plan,
     products,
     schemes,
     signals,
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     trust.blp,
     audit.blp,
     watchlists.blp,
+    plan.blp,
 )
 
 

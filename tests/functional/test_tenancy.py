@@ -29,6 +29,10 @@ from labels.certification.workflow import transition_label
 from labels.codes.lots import create_lot, issue_serials
 from labels.gs1.identifiers import make_gln, make_gtin
 from labels.notices import watchlists, webhooks
+from labels.plan.indicators import current_year
+from labels.plan.reports import start_report, submit_report, update_report
+from labels.plan.seed import get_plan, load_plan
+from labels.registry.permissions import SYSTEM
 from labels.traceability import named_queries
 from labels.traceability.capture import capture
 from models import (
@@ -70,7 +74,7 @@ from tests.helpers import (
     principal,
 )
 
-ROLES = ("anonymous", "member_a", "member_b", "retailer", "certifier", "other_certifier", "admin")
+ROLES = ("anonymous", "member_a", "member_b", "retailer", "certifier", "other_certifier", "admin", "reporter")
 PDF = b"%PDF-1.7\n"
 
 
@@ -98,6 +102,10 @@ class World:
     watch_id: int = 0
     endpoint_id: int = 0
     notification_id: int = 0
+    # An agency's reporter: a draft report of this year (private), a submitted one of last year.
+    agency: Organisation | None = None
+    draft_report_id: int = 0
+    submitted_report_id: int = 0
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
@@ -112,6 +120,8 @@ class World:
             # The retailer's too, for the watchlist cases (allowed to the retailer alone): where its
             # systems listen.
             retailer_hook_secret(self.retailer),
+            # The agency's draft report (allowed to its reporter alone).
+            plan_secret(self.agency),
         ]
 
 
@@ -128,6 +138,11 @@ def evidence_secret(a: Organisation) -> str:
 def retailer_hook_secret(retailer: Organisation) -> str:
     """In the path of the retailer's webhook endpoint."""
     return f"retailer-hook-{retailer.id}"
+
+
+def plan_secret(agency: Organisation) -> str:
+    """Written in the agency's draft report."""
+    return f"Báo cáo nháp nội bộ {agency.id}"
 
 
 def draft_claims(w: World) -> dict:
@@ -158,6 +173,9 @@ def world(app, session, evidence_store) -> World:
         "other_certifier": make_user(session, other_body, "certifier"),
         "admin": make_user(session, authority, "admin"),
     }
+    load_plan(session, SYSTEM)
+    agency = session.scalar(select(Organisation).where(Organisation.code == "so-tai-nguyen-moi-truong"))
+    users["reporter"] = make_user(session, agency, "reporter")
     tokens = {role: make_token(session, user) for role, user in users.items()} | {"anonymous": None}
     draft = make_product(session, a, number=1, name_vi="Bánh pía nháp bí mật")
     published = make_product(session, a, number=2, published=True, name_vi="Bánh pía Long Khánh")
@@ -195,8 +213,26 @@ def world(app, session, evidence_store) -> World:
     named_queries.create(session, principal(member_a), f"walk-{a.id}", saved_query)
     world.retailer = retailer
     _watchlist(session, world, users)
+    _plan_reports(session, world, agency, users["reporter"])
     session.flush()
     return world
+
+
+def _plan_reports(session, world: World, agency: Organisation, reporter) -> None:
+    """A complete draft for this year (private), and last year's report submitted for review."""
+    world.agency = agency
+    plan = get_plan(session)
+    this_year = current_year()
+    for year, summary in ((this_year - 1, "Đã gửi"), (this_year, plan_secret(agency))):
+        report = start_report(session, principal(reporter), plan, agency.id, year)
+        session.flush()
+        tasks = [{"task_id": row.task_id, "progress": "done", "done_vi": "Đã làm"} for row in report.tasks]
+        update_report(session, principal(reporter), report.id, summary, tasks, {"supermarkets-inspected": 12})
+        if year < this_year:
+            submit_report(session, principal(reporter), report.id)
+            world.submitted_report_id = report.id
+        else:
+            world.draft_report_id = report.id
 
 
 def _watchlist(session, world: World, users) -> None:
@@ -756,6 +792,71 @@ CASES = [
             "codes": [w.draft_a.gtin, w.published_a.gtin, f"https://id.gs1.org/01/{w.draft_a.gtin}"]
         },
         sees_private=frozenset(),
+    ),
+    # The action plan: public, but an agency's drafts are its reporters' alone.
+    Case("GET", "/api/v1/plan", lambda w: "/api/v1/plan", EVERYONE, sees_private=frozenset()),
+    Case("GET", "/api/v1/plan/indicators", lambda w: "/api/v1/plan/indicators", EVERYONE),
+    Case("GET", "/api/v1/plan/indicators.csv", lambda w: "/api/v1/plan/indicators.csv", EVERYONE),
+    Case("GET", "/api/v1/plan/reporting", lambda w: "/api/v1/plan/reporting", EVERYONE),
+    Case(
+        "GET",
+        "/api/v1/plan/reports",
+        lambda w: "/api/v1/plan/reports",
+        EVERYONE,
+        sees_private=_all("reporter"),
+    ),
+    Case(
+        "GET",
+        "/api/v1/plan/reports/<int:report_id>",
+        lambda w: f"/api/v1/plan/reports/{w.draft_report_id}",
+        _all("reporter"),
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/plan/reports/<int:report_id>",
+        lambda w: f"/api/v1/plan/reports/{w.draft_report_id}",
+        _all("reporter"),
+        body=lambda w: {"figures": {"supermarkets-inspected": 14}},
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/reports/<int:report_id>/evidence",
+        lambda w: f"/api/v1/plan/reports/{w.draft_report_id}/evidence",
+        _all("reporter"),
+        files=lambda w: {"file": (io.BytesIO(PDF + b"plan"), "plan.pdf")},
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/reports/<int:report_id>/submit",
+        lambda w: f"/api/v1/plan/reports/{w.draft_report_id}/submit",
+        _all("reporter"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/reports/<int:report_id>/review",
+        lambda w: f"/api/v1/plan/reports/{w.submitted_report_id}/review",
+        _all("admin"),
+        body=lambda w: {"action": "return", "comment": "Bổ sung số liệu"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/reports",
+        lambda w: "/api/v1/plan/reports",
+        _all("reporter"),
+        body=lambda w: {"organisation_id": w.agency.id, "year": current_year() - 2},
+    ),
+    Case("GET", "/api/v1/plan/models", lambda w: "/api/v1/plan/models", EVERYONE),
+    Case(
+        "POST",
+        "/api/v1/plan/models",
+        lambda w: "/api/v1/plan/models",
+        A_SIDE,
+        body=lambda w: {
+            "organisation_id": w.a.id,
+            "name_vi": "Sản xuất sạch hơn",
+            "model_type": "cleaner-production",
+            "start_year": current_year(),
+        },
     ),
     # Last: revoking A's token would lock member_a out of the cases after it.
     Case(
