@@ -11,6 +11,7 @@ from app.web import (
     certification,
     journey,
     pages,
+    plan,
     portal,
     resolver,
     scan,
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(shelf.bp)
     app.register_blueprint(signals.bp)
     app.register_blueprint(watchlist.bp)
+    app.register_blueprint(plan.bp)
 
     app.jinja_env.globals["web_principal"] = web_principal
     app.jinja_env.filters["combine_page"] = lambda query, page: {**query, "page": page}

@@ -55,6 +55,7 @@ ROLE_PAGES = {
     "certifier": "portal.certifier",
     "enterprise": "portal.enterprise",
     "retailer": "portal.retailer",
+    "reporter": "action_plan.portal",
 }
 
 

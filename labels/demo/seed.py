@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labels.demo.chains import seed_chains
+from labels.demo.plan import seed_plan
 from labels.demo.schemes import seed_labels, seed_schemes
 from labels.gs1.identifiers import make_gtin
 from labels.registry.accounts import add_membership, create_user
@@ -277,6 +278,7 @@ def seed(session: Session) -> list[tuple[str, str]]:
     """Add the demo organisations, users and products; returns the logins as (email, role)."""
     logins = []
     authority = _org(session, "authority", *AUTHORITY)
+    authority.code = "so-cong-thuong"  # the plan's lead agency is the registry's own authority
     logins.append(_login(session, "admin@ecoreg.demo", "Quản trị hệ thống", authority, "admin"))
     certifier = _org(session, "certifier", *CERTIFIER)
     logins.append(_login(session, "thamdinh@ecoreg.demo", "Nguyễn Thị Thẩm Định", certifier, "certifier"))
@@ -284,8 +286,11 @@ def seed(session: Session) -> list[tuple[str, str]]:
     for name, nine, address, district, slug in RETAILERS:
         retailer = _org(session, "retailer", name, nine, address, district)
         logins.append(_login(session, f"{slug}@ecoreg.demo", f"Quản lý {name}", retailer, "retailer"))
+    enterprises = {}
     for name, nine, prefix, address, district, sector, slug, items in ENTERPRISES:
-        enterprise = _org(session, "enterprise", name, nine, address, district, sector, prefix)
+        enterprise = enterprises[slug] = _org(
+            session, "enterprise", name, nine, address, district, sector, prefix
+        )
         logins.append(_login(session, f"{slug}@ecoreg.demo", f"Phụ trách {name}", enterprise, "enterprise"))
         for number, (name_vi, name_en, brand, group, published) in enumerate(items, start=1):
             create_product(
@@ -306,4 +311,5 @@ def seed(session: Session) -> list[tuple[str, str]]:
     seed_labels(session)
     session.flush()
     seed_chains(session)  # after the labels: the chains cite them as certificationInfo
+    logins += seed_plan(session, enterprises, DEMO_PASSWORD)
     return logins
