@@ -113,6 +113,10 @@ class Database:
     def read_session(self) -> Session:
         """This app context's read-only session, for pages that never write; never committed."""
         if "db_read_session" not in g:
+            if self._bound is not None:
+                # Bound to one connection (tests), the reader's savepoint must nest inside the writer's,
+                # which _commit_at_the_edge releases after closing the reader: open the writer first.
+                self.session.connection()
             g.db_read_session = self._read_sessions()
         return g.db_read_session
 

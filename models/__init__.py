@@ -25,11 +25,14 @@ from models.ledger import (
 from models.lot import JOB_STATES, Lot, Serial, SerialJob
 from models.organisation import ORGANISATION_KINDS, ROLES, Membership, Organisation
 from models.plan import (
+    INPUT_KINDS,
     MODEL_STATUSES,
     MODEL_TYPES,
     REPORT_STATES,
     TARGET_SOURCES,
     TASK_PROGRESS,
+    ConsumptionDeclaration,
+    DeclarationInput,
     ModelProject,
     Plan,
     PlanReport,
@@ -38,6 +41,7 @@ from models.plan import (
     PlanReportTask,
     PlanTarget,
     PlanTask,
+    PlanYearClosure,
     plan_task_leads,
 )
 from models.product import Product
@@ -56,6 +60,9 @@ from models.watchlist import (
 )
 
 __all__ = [
+    "INPUT_KINDS",
+    "ConsumptionDeclaration",
+    "DeclarationInput",
     "MODEL_STATUSES",
     "MODEL_TYPES",
     "REPORT_STATES",
@@ -69,6 +76,7 @@ __all__ = [
     "PlanReportTask",
     "PlanTarget",
     "PlanTask",
+    "PlanYearClosure",
     "plan_task_leads",
     "CLIENT_CLASSES",
     "Scan",

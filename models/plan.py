@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     Enum,
@@ -273,3 +274,79 @@ class ModelProject(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+
+
+INPUT_KINDS = ("material", "fuel", "energy")
+
+
+class ConsumptionDeclaration(Base):
+    """An enterprise's yearly output and the materials, fuels and energy it consumed, for one sector.
+
+    ``flags`` lists the rules a reviewer should look at (an intensity ten times last year's, say):
+    figures that could be right but probably are not.
+    """
+
+    __tablename__ = "consumption_declarations"
+    __table_args__ = (
+        UniqueConstraint(
+            "plan_id", "organisation_id", "sector", "year", name="uq_consumption_declarations_year"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    sector: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    output_quantity: Mapped[Decimal] = mapped_column(Numeric(18, 3))
+    output_unit: Mapped[str] = mapped_column(String(20))
+    baseline_year: Mapped[int]
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    inputs: Mapped[list[DeclarationInput]] = relationship(
+        back_populates="declaration", order_by="DeclarationInput.id", cascade="all, delete-orphan"
+    )
+
+
+class DeclarationInput(Base):
+    """One material, fuel or energy consumed, as declared and in the common unit (t or GJ)."""
+
+    __tablename__ = "declaration_inputs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("consumption_declarations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(
+        Enum(*INPUT_KINDS, name="input_kind", native_enum=False, create_constraint=True)
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 3))
+    unit: Mapped[str] = mapped_column(String(20))
+    common_quantity: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    common_unit: Mapped[str] = mapped_column(String(10))  # "t" or "GJ"
+
+    declaration: Mapped[ConsumptionDeclaration] = relationship(back_populates="inputs")
+
+
+class PlanYearClosure(Base):
+    """A year closed by Sở Công Thương: its consolidated figures, as signed and logged at ``leaf_index``.
+
+    ``figures`` is a copy of the signed record's for reading; ``ecoreg audit`` holds the two equal.
+    """
+
+    __tablename__ = "plan_year_closures"
+    __table_args__ = (UniqueConstraint("plan_id", "year", name="uq_plan_year_closures_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    leaf_index: Mapped[int] = mapped_column(BigInteger, unique=True)
+    figures: Mapped[dict] = mapped_column(JSON)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

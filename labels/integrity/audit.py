@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from labels.plan.closing import RECORD_TYPE as PLAN_YEAR_CLOSURE
 from labels.traceability.capture import RECORD_TYPE
 from labels.traceability.event_hash import event_hash_id
 from labels.traceability.events import identifiers
@@ -39,6 +40,7 @@ from models import (
     LogNode,
     LogState,
     Organisation,
+    PlanYearClosure,
     SignedRecord,
     SigningKey,
     StatusList,
@@ -85,6 +87,7 @@ def audit(session: Session, progress=None, jobs: int = 1) -> AuditReport:
     _check_labels(session, report, by_method)
     _check_status_lists(session, report, by_method)
     _check_events(session, report)
+    _check_plan_closures(session, report)
     return report
 
 
@@ -340,6 +343,37 @@ def _label_facts(label: Label, signed: dict, subject: dict) -> dict[str, bool]:
         "products": [p["gtin"] for p in subject.get("products", [])] == [p.gtin for p in label.products],
         "claims": subject.get("claims") == label.claims,
     }
+
+
+def _check_plan_closures(session, report) -> None:
+    """A closed year's figures, as kept for reading, against the ones its signed record carries."""
+    signed = dict(
+        session.execute(
+            select(SignedRecord.leaf_index, SignedRecord.canonical).where(
+                SignedRecord.record_type == PLAN_YEAR_CLOSURE
+            )
+        ).all()
+    )
+    for closure in session.scalars(select(PlanYearClosure)):
+        where = f"{closure.id} ({closure.year})"
+        canonical = signed.get(closure.leaf_index)
+        if canonical is None:
+            report.findings.append(
+                Finding("plan_year_closures", where, "no signed closing record in the log")
+            )
+            continue
+        try:
+            subject = json.loads(canonical)["credentialSubject"]
+            same = subject["figures"] == closure.figures and subject["year"] == closure.year
+        except (ValueError, KeyError, TypeError):
+            report.findings.append(
+                Finding("plan_year_closures", where, "its signed closing record cannot be read")
+            )
+            continue
+        if not same:
+            report.findings.append(
+                Finding("plan_year_closures", where, "figures differ from the signed closing record")
+            )
 
 
 def _check_status_lists(session, report, by_method) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from labels.certification.workflow import effective_status
+from labels.plan import declarations
 from labels.plan.reports import VIETNAM, accepted_reports
 from models import (
     EventIdentifier,
@@ -146,8 +147,11 @@ def _value(
         )
         return Decimal(count or 0), (Source("computed"),), {}
     if target.indicator == "material-use":
-        # Enterprises' consumption declarations are not collected yet: no value rather than a guess.
-        return None, (Source("declarations"),), {}
+        changes = declarations.sector_changes(session, plan, year)
+        sectors = sum(c.change is not None for c in changes.values())
+        enterprises = sum(c.enterprises for c in changes.values())
+        parts = {"sectors": Decimal(sectors), "enterprises": Decimal(enterprises)} if sectors else {}
+        return declarations.province_change(changes), (Source("declarations"),), parts
     if target.indicator == "district-awareness":
         return _district_awareness(session, reports)
     part_code, whole_code = {

@@ -24,7 +24,12 @@ def agencies() -> dict[str, tuple[str, str, str | None]]:
     """``{code: (name_vi, name_en, district)}`` of every agency the plan names, districts included."""
     named = {code: (vi, en, None) for code, (vi, en, _kind) in annex.AGENCIES.items()}
     for district, (vi, en) in DISTRICTS.items():
-        named[district_agency_code(district)] = (f"UBND {vi.lower()}", f"{en} People's Committee", district)
+        # "UBND thành phố Biên Hòa": the unit's kind in lower case, its name as written.
+        named[district_agency_code(district)] = (
+            f"UBND {vi[0].lower()}{vi[1:]}",
+            f"{en} People's Committee",
+            district,
+        )
     return named
 
 
