@@ -13,10 +13,28 @@ from app.auth import api_principal
 from app.database import db
 from app.evidence import evidence_store
 from labels.errors import NotFound
-from labels.plan import indicators, model_projects, reports
+from labels.plan import (
+    annual_report,
+    closing,
+    declaration_import,
+    declarations,
+    indicators,
+    model_projects,
+    reports,
+)
+from labels.plan.conversion import FUEL_GJ, SECTOR_OUTPUT_UNITS
 from labels.plan.seed import get_plan
 from labels.registry.reference import DISTRICTS, SECTORS
-from models import MODEL_STATUSES, MODEL_TYPES, REPORT_STATES, TASK_PROGRESS, Plan, utcnow
+from models import (
+    INPUT_KINDS,
+    MODEL_STATUSES,
+    MODEL_TYPES,
+    REPORT_STATES,
+    TASK_PROGRESS,
+    Organisation,
+    Plan,
+    utcnow,
+)
 
 blp = Blueprint(
     "plan",
@@ -383,3 +401,226 @@ class Models(MethodView):
     def post(self, data):
         """Register a model of your enterprise (administrators: of any enterprise)."""
         return model_projects.register_model(db.session, api_principal(), the_plan(db.session), data)
+
+
+# --- consumption declarations --------------------------------------------------------------------
+
+
+class InputSchema(Schema):
+    kind = fields.String(
+        required=True, validate=validate.Length(max=20), metadata={"enum": list(INPUT_KINDS)}
+    )
+    name = fields.String(
+        required=True,
+        validate=validate.Length(max=60),
+        metadata={"description": "a material's name; for a fuel one of " + ", ".join(FUEL_GJ)},
+    )
+    quantity = fields.Float(required=True, allow_nan=False)
+    unit = fields.String(
+        required=True,
+        validate=validate.Length(max=20),
+        metadata={"description": "materials: t, kg; energy: kWh, MWh, GJ, TOE; fuels: t (diesel also L)"},
+    )
+    common_quantity = fields.Float(dump_only=True)
+    common_unit = fields.String(dump_only=True, metadata={"description": "t or GJ"})
+
+
+class DeclarationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    organisation_id = RowId(required=True)
+    sector = fields.String(validate=validate.OneOf(declarations.PLAN_SECTORS))
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    output_quantity = fields.Float(required=True, allow_nan=False)
+    output_unit = fields.String(
+        validate=validate.Length(max=20),
+        metadata={
+            "description": "the sector's unit (the default): "
+            + ", ".join(f"{s} {u}" for s, u in SECTOR_OUTPUT_UNITS.items())
+        },
+    )
+    baseline_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    inputs = fields.List(fields.Nested(InputSchema), required=True, validate=validate.Length(max=50))
+    flags = fields.List(fields.String(), dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class DeclarationListSchema(Schema):
+    items = fields.List(fields.Nested(DeclarationSchema))
+
+
+class DeclarationArgs(Schema):
+    organisation_id = RowId()
+
+
+class DeclarationImportSchema(Schema):
+    file = Upload(required=True)
+    organisation_id = RowId(required=True)
+
+
+class ImportResultSchema(Schema):
+    rows = fields.Integer()
+    created = fields.List(
+        fields.String(), metadata={"description": "the declarations stored: sector and year"}
+    )
+
+
+class SectorChangeSchema(Schema):
+    sector = fields.String()
+    change = fields.Float(allow_none=True, metadata={"description": "% reduction against the baselines"})
+    enterprises = fields.Integer()
+    declared = fields.Integer()
+    flagged = fields.Integer()
+
+
+class SectorsSchema(Schema):
+    year = fields.Integer()
+    province = fields.Float(allow_none=True)
+    sectors = fields.List(fields.Nested(SectorChangeSchema))
+
+
+@blp.route("/declarations")
+class Declarations(MethodView):
+    @blp.arguments(DeclarationArgs, location="query")
+    @blp.response(200, DeclarationListSchema)
+    def get(self, args):
+        """Your enterprise's consumption declarations (Sở Công Thương's administrators: every one)."""
+        plan = the_plan(db.read_session)
+        return {"items": declarations.list_declarations(db.read_session, api_principal(), plan, **args)}
+
+    @blp.arguments(DeclarationSchema)
+    @blp.response(201, DeclarationSchema)
+    def post(self, data):
+        """Declare a year's output and consumption for one sector (replaces that year's declaration)."""
+        return declarations.declare(db.session, api_principal(), the_plan(db.session), data)
+
+
+@blp.route(f"/declarations/<{ROW_ID}:declaration_id>")
+class Declaration(MethodView):
+    @blp.response(200, DeclarationSchema)
+    def get(self, declaration_id):
+        """One declaration, with each input in its common unit and the reviewer's flags."""
+        return declarations.get_declaration(db.session, api_principal(), declaration_id)
+
+
+@blp.route("/declarations/import")
+class DeclarationImport(MethodView):
+    @blp.arguments(DeclarationImportSchema, location="files")
+    @blp.response(201, ImportResultSchema)
+    def post(self, data):
+        """Import declarations from CSV or Excel (the template's columns): all or nothing, every row's
+        problems at once."""
+        upload = data["file"]
+        organisation = db.session.get(Organisation, data["organisation_id"])
+        if organisation is None:
+            raise NotFound("no such organisation")
+        return declaration_import.import_declarations(
+            db.session,
+            api_principal(),
+            the_plan(db.session),
+            organisation,
+            upload.filename or "",
+            upload.read(),
+        )
+
+
+@blp.route("/declarations/template.csv")
+class DeclarationTemplate(MethodView):
+    @blp.response(200, content_type="text/csv", description="the import template with example rows")
+    def get(self):
+        """The declarations template (UTF-8 with BOM)."""
+        return Response(
+            declaration_import.template_csv(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="ecoreg-declarations.csv"'},
+        )
+
+
+@blp.route("/sectors")
+class Sectors(MethodView):
+    @blp.arguments(YearArgsSchema, location="query")
+    @blp.response(200, SectorsSchema)
+    def get(self, args):
+        """Each of the plan's eight sectors: its output-weighted reduction of material and energy use per
+        unit of output against the enterprises' baselines (public aggregates; no enterprise's figures)."""
+        plan = the_plan(db.read_session)
+        year = args.get("year") or indicators.current_year()
+        changes = declarations.sector_changes(db.read_session, plan, year)
+        return {
+            "year": year,
+            "province": declarations.province_change(changes),
+            "sectors": list(changes.values()),
+        }
+
+
+# --- closing a year and the consolidated report ---------------------------------------------------
+
+YEAR = "int(min=2000, max=2100)"
+
+
+class ClosureSchema(Schema):
+    year = fields.Integer()
+    closed = fields.Boolean()
+    closed_at = fields.DateTime(allow_none=True)
+    leaf_index = fields.Integer(allow_none=True, metadata={"description": "the signed record in the log"})
+    figures = fields.Dict(metadata={"description": "the consolidated figures (as signed, once closed)"})
+
+
+def _closure_json(plan: Plan, year: int, session) -> dict:
+    closure = closing.get_closure(session, plan, year)
+    if closure is None:
+        figures = closing.consolidated_figures(session, plan, year, utcnow())
+        return {"year": year, "closed": False, "closed_at": None, "leaf_index": None, "figures": figures}
+    return {
+        "year": year,
+        "closed": True,
+        "closed_at": closure.closed_at,
+        "leaf_index": closure.leaf_index,
+        "figures": closure.figures,
+    }
+
+
+@blp.route(f"/years/<{YEAR}:year>")
+class Year(MethodView):
+    @blp.response(200, ClosureSchema)
+    def get(self, year):
+        """A year's consolidated figures: as signed once Sở Công Thương has closed it, live before."""
+        return _closure_json(the_plan(db.read_session), year, db.read_session)
+
+
+@blp.route(f"/years/<{YEAR}:year>/close")
+class CloseYear(MethodView):
+    @blp.response(201, ClosureSchema)
+    def post(self, year):
+        """Close a year after its deadline: its figures are signed and appended to the transparency log
+        (Sở Công Thương's administrators; once)."""
+        plan = the_plan(db.session)
+        closing.close_year(db.session, api_principal(), plan, year)
+        return _closure_json(plan, year, db.session)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _annual(year: int):
+    plan = the_plan(db.read_session)
+    return annual_report.annual_report(db.read_session, plan, year, utcnow())
+
+
+@blp.route(f"/reports/<{YEAR}:year>.xlsx")
+class AnnualReportXlsx(MethodView):
+    @blp.response(200, content_type=XLSX, description="sheets: targets, tasks, sectors, models, agencies")
+    def get(self, year):
+        """The consolidated annual report for the Provincial People's Committee, as a workbook."""
+        body = annual_report.report_xlsx(_annual(year))
+        disposition = f'attachment; filename="bao-cao-202-KH-UBND-{year}.xlsx"'
+        return Response(body, mimetype=XLSX, headers={"Content-Disposition": disposition})
+
+
+@blp.route(f"/reports/<{YEAR}:year>.pdf")
+class AnnualReportPdf(MethodView):
+    @blp.response(200, content_type="application/pdf", description="A4, Vietnamese")
+    def get(self, year):
+        """The consolidated annual report as an A4 PDF ("Báo cáo kết quả thực hiện Kế hoạch ...")."""
+        body = annual_report.report_pdf(_annual(year))
+        disposition = f'attachment; filename="bao-cao-202-KH-UBND-{year}.pdf"'
+        return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition})

@@ -12,10 +12,12 @@ from app.database import db
 from app.evidence import evidence_store
 from app.web.plan_charts import trend_svg
 from labels.errors import IllegalTransition, InvalidInput, LabelsError, NotFound, PermissionDenied
-from labels.plan import indicators, model_projects, reports
+from labels.plan import closing, declaration_import, declarations, indicators, model_projects, reports
+from labels.plan.conversion import SECTOR_OUTPUT_UNITS
 from labels.plan.seed import get_plan
 from labels.plan.targets import FIGURES_BY_CODE, figures_for
 from labels.registry.permissions import is_plan_reviewer
+from labels.registry.product_import import ImportRefused
 from labels.registry.reference import DISTRICTS
 from models import LabelKind, Organisation, Plan, PlanReport, utcnow
 
@@ -40,7 +42,7 @@ UNITS = {"%": "%", "models": _l("models")}
 SOURCES = {
     "computed": _l("Computed by the registry from its records"),
     "reported": _l("From the agencies' accepted reports"),
-    "declared": _l("From enterprises' consumption declarations, not collected yet"),
+    "declared": _l("From the enterprises' consumption declarations"),
     "qualitative": _l("Reported by the agencies; the plan sets no number"),
 }
 MODEL_TYPES = {
@@ -88,6 +90,11 @@ def dashboard():
         code: trend_svg(values, str(_l("Trend of the target by year"))) for code, values in trend.items()
     }
     figures = indicators.registry_figures(db.read_session, year, district)
+    material = next(t for t in plan.targets if t.indicator == "material-use")
+    sectors = [
+        (change, indicators.evaluate(material, year, change.change, (), {}))
+        for change in declarations.sector_changes(db.read_session, plan, year).values()
+    ]
     return render_template(
         "plan/dashboard.html",
         plan=plan,
@@ -105,6 +112,8 @@ def dashboard():
         due_at=reports.due_at(plan, year),
         report_states=REPORT_STATES,
         figures=figures,
+        sectors=sectors,
+        closure=closing.get_closure(db.read_session, plan, year),
         kinds={k.code: k for k in db.read_session.query(LabelKind)},
         models=model_projects.list_models(db.read_session, plan, district=district),
         model_types=MODEL_TYPES,
@@ -150,7 +159,15 @@ def portal():
     if not agencies and not reviewer:
         abort(404)
     errors = []
-    if request.method == "POST":
+    if request.method == "POST" and request.form.get("close_year"):
+        try:
+            closing.close_year(db.session, principal, plan, request.form.get("close_year", type=int) or 0)
+            flash(str(_l("The year was closed: its figures are signed and in the log.")))
+            return redirect(url_for("action_plan.portal"))
+        except LabelsError as exc:
+            db.session.rollback()
+            errors = _messages(exc)
+    elif request.method == "POST":
         try:
             report = reports.start_report(
                 db.session,
@@ -180,11 +197,13 @@ def portal():
         report_states=REPORT_STATES,
         errors=errors,
         due=lambda year: reports.due_at(plan, year),
-        status=(
-            reports.reporting_status(db.session, plan, indicators.current_year(), utcnow())
+        closable=[
+            y
+            for y in indicators.years_of(plan)
             if reviewer
-            else []
-        ),
+            and utcnow() >= reports.due_at(plan, y)
+            and closing.get_closure(db.session, plan, y) is None
+        ],
     )
 
 
@@ -278,3 +297,105 @@ def report(report_id: int):
 
 def _messages(exc: LabelsError) -> list[str]:
     return [i.message for i in getattr(exc, "issues", [])] or [exc.detail]
+
+
+# --- enterprises' consumption declarations --------------------------------------------------------
+
+INPUT_ROWS = 6
+INPUT_KINDS_NAMES = {"material": _l("Material"), "fuel": _l("Fuel"), "energy": _l("Energy")}
+
+
+def _enterprises() -> list[Organisation]:
+    ids = web_principal().organisation_ids("enterprise")
+    return [db.session.get(Organisation, i) for i in sorted(ids)]
+
+
+def _declaration_form() -> dict:
+    form = request.form
+    inputs = []
+    for index in range(INPUT_ROWS):
+        if form.get(f"name-{index}", "").strip() or form.get(f"quantity-{index}", "").strip():
+            inputs.append(
+                {
+                    "kind": form.get(f"kind-{index}", ""),
+                    "name": form.get(f"name-{index}", ""),
+                    "quantity": form.get(f"quantity-{index}", ""),
+                    "unit": form.get(f"unit-{index}", "").strip(),
+                }
+            )
+    return {
+        "organisation_id": form.get("organisation_id", type=int),
+        "sector": form.get("sector") or None,
+        "year": form.get("year", type=int),
+        "baseline_year": form.get("baseline_year", type=int),
+        "output_quantity": form.get("output_quantity", ""),
+        "output_unit": form.get("output_unit", "").strip(),
+        "inputs": inputs,
+    }
+
+
+@bp.route("/portal/plan/declarations", methods=["GET", "POST"])
+@login_required
+def declarations_page():
+    """An enterprise declares its yearly output and consumption (a form, or the spreadsheet import);
+    Sở Công Thương's administrators see the declarations flagged for review."""
+    plan = _plan(db.session)
+    principal = web_principal()
+    enterprises = _enterprises()
+    reviewer = is_plan_reviewer(principal)
+    if not enterprises and not reviewer:
+        abort(404)
+    issues: dict[str, str] = {}
+    errors: list[str] = []
+    row_errors = []
+    status = 200
+    if request.method == "POST":
+        try:
+            upload = request.files.get("file")
+            if upload and upload.filename:
+                organisation = db.session.get(
+                    Organisation, request.form.get("organisation_id", type=int) or 0
+                )
+                if organisation is None:
+                    abort(404)
+                declaration_import.import_declarations(
+                    db.session, principal, plan, organisation, upload.filename, upload.read()
+                )
+            else:
+                declarations.declare(db.session, principal, plan, _declaration_form())
+            flash(str(_l("The declaration was saved.")))
+            return redirect(url_for("action_plan.declarations_page"))
+        except ImportRefused as exc:
+            db.session.rollback()
+            row_errors = exc.report.errors
+            status = 422
+        except LabelsError as exc:
+            db.session.rollback()
+            issues = {i.field: i.message for i in getattr(exc, "issues", [])}
+            errors = [] if issues else _messages(exc)
+            status = 422
+    own = [d for e in enterprises for d in declarations.list_declarations(db.session, principal, plan, e.id)]
+    flagged = (
+        [d for d in declarations.list_declarations(db.session, principal, plan) if d.flags]
+        if reviewer
+        else []
+    )
+    return (
+        render_template(
+            "plan/declarations.html",
+            enterprises=enterprises,
+            own=own,
+            flagged=flagged,
+            sectors=declarations.PLAN_SECTORS,
+            sector_units=SECTOR_OUTPUT_UNITS,
+            years=indicators.years_of(plan),
+            kinds=INPUT_KINDS_NAMES,
+            rows=range(INPUT_ROWS),
+            form=request.form,
+            issues=issues,
+            errors=errors,
+            row_errors=row_errors,
+            intensity=declarations.intensity,
+        ),
+        status,
+    )

@@ -98,6 +98,9 @@ def server(tmp_path_factory, e2e_database_url) -> Iterator[str]:
         ECOREG_INSTANCE=str(instance),
         WORKERS="1",
         SEED_DEMO="1",
+        # The browser tests log in from one address more often than a person would in a minute; the
+        # login limit itself is tested over HTTP (tests/functional, the rate_limits fixture).
+        LOGIN_RATE_LIMIT="300 per minute",
     )
     if e2e_database_url:
         env["DATABASE_URL"] = e2e_database_url

@@ -68,3 +68,22 @@ def test_an_agency_files_its_report_and_the_department_accepts_it(new_context, l
         admin.click("#accept-report")
     assert admin.get_attribute("#report-state", "data-state") == "accepted"
     assert admin.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.e2e
+def test_an_enterprise_declares_its_consumption_on_a_phone(new_context, login):
+    page = new_context(**PHONE).new_page()
+    login(page, "detmay@ecoreg.demo")
+    page.goto("/portal/plan/declarations")
+    assert page.locator("#own-declarations tbody tr").count() >= 3  # the demo's years since 2022
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(page) == []
+    page.select_option("#declaration-sector", "textiles")
+    page.fill("#output_quantity", "1500")
+    page.fill("#name-0", "cotton")
+    page.fill("#quantity-0", "1580")
+    page.fill("#unit-0", "t")
+    with page.expect_navigation():
+        page.click("#declare")
+    assert page.locator("p.flash").count() == 1
+    assert page.locator("#own-declarations td", has_text="1.500 t").count() >= 1

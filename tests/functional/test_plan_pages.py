@@ -3,12 +3,13 @@ portal while Sở Công Thương reviews it."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
-from labels.demo.plan import MODELS
+from labels.demo.plan import DECLARATIONS, MODELS
 from labels.demo.seed import seed
 from labels.plan.indicators import current_year
 from labels.plan.seed import load_plan
@@ -44,7 +45,11 @@ def test_the_demo_tells_the_plan_s_story(client, session):
     # Every district but the quiet, the returned and the missing one held a campaign.
     assert values["district-awareness"]["parts"] == {"part": 9, "whole": 11}
     assert values["supermarket-packaging"]["value"] == 73.8  # 31 of 42
-    assert values["material-use"]["value"] is None and values["material-use"]["status"] == "no-data"
+    # Eight sectors declared since 2022, each cutting its use per unit of output a little every year.
+    assert values["material-use"]["parts"] == {"sectors": 8, "enterprises": 8}
+    cuts = [model[3] for model in DECLARATIONS.values()]
+    expected = sum((1 - (1 - cut) ** (last - 2022)) * 100 for cut in cuts) / len(cuts)
+    assert values["material-use"]["value"] == pytest.approx(expected, abs=0.1)
     assert values["models"]["value"] == sum(1 for model in MODELS if model[3] <= last)
 
     page = client.get(f"/plan?year={last}")
@@ -53,6 +58,7 @@ def test_the_demo_tells_the_plan_s_story(client, session):
     assert len(re.findall(r'<section class="card target"', html)) == 6
     assert "70,8 %" in html  # Vietnamese decimal comma
     assert 'data-agency="ubnd-tan-phu" data-state="missing"' in html
+    assert html.count('<tr data-sector="') == 8
     assert "Tỷ lệ khu, cụm công nghiệp, làng nghề được phổ biến" in html
     assert html.count("<svg") >= 6 and html.count('role="img"') >= 6
     english = client.get(f"/plan?year={last}&lang=en").get_data(as_text=True)
@@ -115,3 +121,48 @@ def test_the_console_loads_the_plan_once(runner, session):
     assert first.exit_code == 0 and "6 targets, 28 tasks loaded" in first.output
     again = runner.invoke(args=["plan", "load"])
     assert again.exit_code == 0 and "loaded already" in again.output
+
+
+def test_an_enterprise_declares_in_the_portal_and_every_problem_shows_at_once(client, session):
+    load_plan(session, SYSTEM)
+    mill = make_org(session, "enterprise", sector="textiles")
+    user = make_user(session, mill, "enterprise")
+    session.flush()
+    login(client, user)
+    page = "/portal/plan/declarations"
+    assert 'id="declaration-form"' in client.get(page).get_data(as_text=True)
+    form = {"organisation_id": mill.id, "year": 2023, "sector": "textiles", "output_quantity": "0"}
+    form |= {"output_unit": "m", "kind-0": "fuel", "name-0": "kerosene", "quantity-0": "3", "unit-0": "t"}
+    refused = client.post(page, data=form)
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert 'id="declaration-errors"' in body and "có 3 lỗi" in body
+    saved = client.post(page, data=form | {"output_quantity": "1000", "output_unit": "t", "name-0": "coal"})
+    assert saved.status_code == 302
+    listed = client.get(page).get_data(as_text=True)
+    assert "0,08 GJ" in listed  # 3 t of coal at 26.7 GJ/t over 1,000 t of output: 0.0801 GJ a tonne
+    header = b"year,sector,output_quantity,output_unit,kind,name,quantity,unit\n"
+    bad_file = header + b"2024,textiles,10,t,fuel,coal,-1,t\n"
+    imported = client.post(
+        page,
+        data={"organisation_id": mill.id, "file": (io.BytesIO(bad_file), "d.csv")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 422 and 'id="import-errors"' in imported.get_data(as_text=True)
+
+
+def test_the_department_closes_a_year_from_the_portal(client, session):
+    load_plan(session, SYSTEM)
+    admin = make_user(session, make_org(session, "authority"), "admin")
+    session.flush()
+    login(client, admin)
+    last = current_year() - 1
+    page = client.get("/portal/plan").get_data(as_text=True)
+    assert 'id="close-year"' in page and f'<option value="{last}">' in page
+    assert client.post("/portal/plan", data={"close_year": last}).status_code == 302
+    dashboard = client.get(f"/plan?year={last}").get_data(as_text=True)
+    assert "đã khóa sổ ngày" in dashboard and f"/api/v1/plan/reports/{last}.pdf" in dashboard
+    # Closed once: the year is no longer offered (earlier years still are).
+    after = client.get("/portal/plan").get_data(as_text=True)
+    form = after.split('id="close-year"')[1].split("</form>")[0]
+    assert f'<option value="{last}">' not in form and f'<option value="{last - 1}">' in form

@@ -29,6 +29,7 @@ from labels.certification.workflow import transition_label
 from labels.codes.lots import create_lot, issue_serials
 from labels.gs1.identifiers import make_gln, make_gtin
 from labels.notices import watchlists, webhooks
+from labels.plan import declarations
 from labels.plan.indicators import current_year
 from labels.plan.reports import start_report, submit_report, update_report
 from labels.plan.seed import get_plan, load_plan
@@ -106,6 +107,7 @@ class World:
     agency: Organisation | None = None
     draft_report_id: int = 0
     submitted_report_id: int = 0
+    declaration_id: int = 0
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
@@ -122,6 +124,8 @@ class World:
             retailer_hook_secret(self.retailer),
             # The agency's draft report (allowed to its reporter alone).
             plan_secret(self.agency),
+            # A's consumption declaration.
+            declaration_secret(self.a),
         ]
 
 
@@ -138,6 +142,11 @@ def evidence_secret(a: Organisation) -> str:
 def retailer_hook_secret(retailer: Organisation) -> str:
     """In the path of the retailer's webhook endpoint."""
     return f"retailer-hook-{retailer.id}"
+
+
+def declaration_secret(a: Organisation) -> str:
+    """A material in A's consumption declaration."""
+    return f"vat-lieu-bi-mat-A-{a.id}"
 
 
 def plan_secret(agency: Organisation) -> str:
@@ -213,16 +222,31 @@ def world(app, session, evidence_store) -> World:
     named_queries.create(session, principal(member_a), f"walk-{a.id}", saved_query)
     world.retailer = retailer
     _watchlist(session, world, users)
-    _plan_reports(session, world, agency, users["reporter"])
+    _plan_reports(session, world, agency, users)
     session.flush()
     return world
 
 
-def _plan_reports(session, world: World, agency: Organisation, reporter) -> None:
+def _declaration(a: Organisation, year: int) -> dict:
+    return {
+        "organisation_id": a.id,
+        "sector": "textiles",
+        "year": year,
+        "output_quantity": 100,
+        "output_unit": "t",
+        "inputs": [{"kind": "material", "name": declaration_secret(a), "quantity": 90, "unit": "t"}],
+    }
+
+
+def _plan_reports(session, world: World, agency: Organisation, users) -> None:
     """A complete draft for this year (private), and last year's report submitted for review."""
     world.agency = agency
     plan = get_plan(session)
+    world.declaration_id = declarations.declare(
+        session, principal(users["member_a"]), plan, _declaration(world.a, current_year() - 1)
+    ).id
     this_year = current_year()
+    reporter = users["reporter"]
     for year, summary in ((this_year - 1, "Đã gửi"), (this_year, plan_secret(agency))):
         report = start_report(session, principal(reporter), plan, agency.id, year)
         session.flush()
@@ -846,6 +870,71 @@ CASES = [
         body=lambda w: {"organisation_id": w.agency.id, "year": current_year() - 2},
     ),
     Case("GET", "/api/v1/plan/models", lambda w: "/api/v1/plan/models", EVERYONE),
+    # An enterprise's consumption figures are its own (and the reviewers'); sector aggregates are public.
+    Case(
+        "GET",
+        "/api/v1/plan/declarations",
+        lambda w: "/api/v1/plan/declarations",
+        AUTHENTICATED,
+        sees_private=A_SIDE,
+    ),
+    Case(
+        "GET",
+        "/api/v1/plan/declarations/<int:declaration_id>",
+        lambda w: f"/api/v1/plan/declarations/{w.declaration_id}",
+        A_SIDE,
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/declarations",
+        lambda w: "/api/v1/plan/declarations",
+        _all("member_a"),
+        body=lambda w: _declaration(w.a, current_year()),
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/declarations/import",
+        lambda w: "/api/v1/plan/declarations/import",
+        _all("member_a"),
+        files=lambda w: {
+            "file": (io.BytesIO(_declaration_file(current_year() - 2)), "d.csv"),
+            "organisation_id": str(w.a.id),
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/plan/declarations/template.csv",
+        lambda w: "/api/v1/plan/declarations/template.csv",
+        EVERYONE,
+    ),
+    Case("GET", "/api/v1/plan/sectors", lambda w: "/api/v1/plan/sectors", EVERYONE, sees_private=frozenset()),
+    # A year's consolidated figures and report are public; closing it is Sở Công Thương's.
+    Case(
+        "GET",
+        "/api/v1/plan/years/<int:year>",
+        lambda w: f"/api/v1/plan/years/{current_year() - 1}",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "GET",
+        "/api/v1/plan/reports/<int:year>.xlsx",
+        lambda w: f"/api/v1/plan/reports/{current_year() - 1}.xlsx",
+        EVERYONE,
+    ),
+    Case(
+        "GET",
+        "/api/v1/plan/reports/<int:year>.pdf",
+        lambda w: f"/api/v1/plan/reports/{current_year() - 1}.pdf",
+        EVERYONE,
+        sees_private=frozenset(),
+    ),
+    Case(
+        "POST",
+        "/api/v1/plan/years/<int:year>/close",
+        lambda w: f"/api/v1/plan/years/{current_year() - 1}/close",
+        _all("admin"),
+    ),
     Case(
         "POST",
         "/api/v1/plan/models",
@@ -880,6 +969,11 @@ def _import_file(world: World):
         "file": (io.BytesIO(f"gtin,name_vi,sector\n{row}\n".encode()), "p.csv"),
         "holder_id": str(world.a.id),
     }
+
+
+def _declaration_file(year: int) -> bytes:
+    header = "year,sector,output_quantity,output_unit,kind,name,quantity,unit"
+    return f"{header}\n{year},textiles,50,t,material,cotton,40,t\n".encode()
 
 
 def _event_import_file(world: World):
