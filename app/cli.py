@@ -306,6 +306,20 @@ def init_app(app: Flask) -> None:
             session.commit()
             click.echo(f"plan {loaded.code}: {len(loaded.targets)} targets, {len(loaded.tasks)} tasks loaded")
 
+    @plan.command("remind")
+    def plan_remind():
+        """Send the reminders due now (30, 7 and 1 days before 1 December) to agencies yet to report."""
+        from labels.plan.reminders import send_due
+        from labels.plan.seed import get_plan
+
+        with db.new_session() as session:
+            found = get_plan(session)
+            made = send_due(session, found) if found is not None else []
+            session.commit()
+            for reminder in made:
+                click.echo(f"  {reminder.organisation.legal_name}: due in {reminder.days_before} days")
+        click.echo(f"{len(made)} reminders sent")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="do nothing when the database has organisations already")
     @click.option("--if-enabled", is_flag=True, help="do nothing unless the SEED_DEMO setting is on")

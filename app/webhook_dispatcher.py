@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session
 
 from app.database import db
 from labels.notices import watchlists, webhooks
+from labels.plan import reminders
+from labels.plan.seed import get_plan
 from models import WebhookDelivery, utcnow
 
 log = logging.getLogger(__name__)
@@ -82,15 +84,22 @@ class PassReport:
 
 
 def sweep(new_session: Callable[[], Session], now: datetime) -> int:
-    """Notices for watched labels that expired; how many were made."""
-    try:
-        with new_session() as session:
-            made = watchlists.sweep_expiries(session, now)
-            session.commit()
-            return len(made)
-    except IntegrityError:
-        # Another worker's sweep told the same expiries first; the next sweep finds what is left.
-        return 0
+    """Notices for watched labels that expired, and the plan's reminders due; how many were made."""
+    made = 0
+    for notices in (watchlists.sweep_expiries, _plan_reminders):
+        try:
+            with new_session() as session:
+                made += len(notices(session, now))
+                session.commit()
+        except IntegrityError:
+            # Another worker's sweep told the same first; the next sweep finds what is left.
+            continue
+    return made
+
+
+def _plan_reminders(session: Session, now: datetime) -> list:
+    plan = get_plan(session)
+    return reminders.send_due(session, plan, now) if plan is not None else []
 
 
 def deliver_due(

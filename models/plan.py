@@ -274,6 +274,9 @@ class ModelProject(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    evidence: Mapped[list[ModelProjectEvidence]] = relationship(
+        order_by="ModelProjectEvidence.id", cascade="all, delete-orphan"
+    )
 
 
 INPUT_KINDS = ("material", "fuel", "energy")
@@ -350,3 +353,40 @@ class PlanYearClosure(Base):
     figures: Mapped[dict] = mapped_column(JSON)
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PlanReminder(Base):
+    """A reminder to an agency that its year's report is due in ``days_before`` days: a notice in its
+    portal, and the outbox's deliveries to its webhook endpoints. One per agency, year and threshold."""
+
+    __tablename__ = "plan_reminders"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "organisation_id", "year", "days_before", name="uq_plan_reminders_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int]
+    days_before: Mapped[int]
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ModelProjectEvidence(Base):
+    """A file backing a model project's results, kept in the evidence store like applications' files."""
+
+    __tablename__ = "model_project_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("model_projects.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer())
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

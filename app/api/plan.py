@@ -377,6 +377,11 @@ class ModelSchema(Schema):
         metadata={"description": "yearly savings: material_t, energy_gj, water_m3, waste_t, co2_t"},
     )
     description_vi = fields.String(validate=validate.Length(max=20_000))
+    evidence = fields.List(fields.Nested(ReportEvidenceSchema), dump_only=True)
+
+
+class ModelEvidenceUploadSchema(Schema):
+    file = Upload(required=True)
 
 
 class ModelArgs(Schema):
@@ -624,3 +629,21 @@ class AnnualReportPdf(MethodView):
         body = annual_report.report_pdf(_annual(year))
         disposition = f'attachment; filename="bao-cao-202-KH-UBND-{year}.pdf"'
         return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition})
+
+
+@blp.route(f"/models/<{ROW_ID}:model_id>/evidence")
+class ModelEvidence(MethodView):
+    @blp.arguments(ModelEvidenceUploadSchema, location="files")
+    @blp.response(201, ReportEvidenceSchema)
+    def post(self, data, model_id):
+        """Attach a file backing a model's results (the enterprise's members or administrators)."""
+        upload = data["file"]
+        return model_projects.add_evidence(
+            db.session,
+            api_principal(),
+            model_id,
+            upload.filename or "evidence",
+            upload.read(),
+            evidence_store(),
+            current_app.config["EVIDENCE_MAX_BYTES"],
+        )

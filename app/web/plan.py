@@ -12,7 +12,15 @@ from app.database import db
 from app.evidence import evidence_store
 from app.web.plan_charts import trend_svg
 from labels.errors import IllegalTransition, InvalidInput, LabelsError, NotFound, PermissionDenied
-from labels.plan import closing, declaration_import, declarations, indicators, model_projects, reports
+from labels.plan import (
+    closing,
+    declaration_import,
+    declarations,
+    indicators,
+    model_projects,
+    reminders,
+    reports,
+)
 from labels.plan.conversion import SECTOR_OUTPUT_UNITS
 from labels.plan.seed import get_plan
 from labels.plan.targets import FIGURES_BY_CODE, figures_for
@@ -185,12 +193,16 @@ def portal():
     own = [
         r for a in agencies for r in reports.list_reports(db.session, principal, plan, organisation_id=a.id)
     ]
+    # The latest reminder of each agency yet to report this year.
+    year_reminders = reminders.reminders_for(db.session, {a.id for a in agencies}, indicators.current_year())
+    latest = {r.organisation_id: r for r in year_reminders[::-1]}
     queue = reports.list_reports(db.session, principal, plan, state="submitted") if reviewer else []
     return render_template(
         "plan/portal.html",
         plan=plan,
         agencies=agencies,
         own=own,
+        reminders=[r for r in latest.values() if not any(o.year == r.year and o.submitted_at for o in own)],
         queue=queue,
         reviewer=reviewer,
         years=indicators.years_of(plan),

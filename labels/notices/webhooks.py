@@ -41,6 +41,7 @@ from labels.common.paging import Page, paginate
 from labels.errors import InvalidInput, NotFound
 from labels.registry import audit
 from labels.registry.permissions import (
+    WEBHOOK_KEEPING_ROLES,
     Principal,
     require_watchlist_keeper,
     require_watchlist_keepers,
@@ -174,7 +175,9 @@ def create_endpoint(
     allow_private: bool = False,
 ) -> WebhookEndpoint:
     """A new endpoint with a new secret; the caller shows ``endpoint.secret`` this once."""
-    organisation_id = require_watchlist_keeper(actor, "watchlist:write", organisation_id)
+    organisation_id = require_watchlist_keeper(
+        actor, "watchlist:write", organisation_id, WEBHOOK_KEEPING_ROLES
+    )
     url = check_url(url, allow_private)
     count = session.scalar(
         select(func.count())
@@ -208,7 +211,9 @@ def _host(url: str) -> str:
 
 def get_endpoint(session: Session, actor: Principal, endpoint_id: int, scope: str) -> WebhookEndpoint:
     endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or endpoint.organisation_id not in watchlist_keepers(actor, scope):
+    if endpoint is None or endpoint.organisation_id not in watchlist_keepers(
+        actor, scope, WEBHOOK_KEEPING_ROLES
+    ):
         raise NotFound(f"no webhook endpoint {endpoint_id}")
     return endpoint
 
@@ -216,7 +221,7 @@ def get_endpoint(session: Session, actor: Principal, endpoint_id: int, scope: st
 def list_endpoints(
     session: Session, actor: Principal, organisation_id: int | None = None
 ) -> list[WebhookEndpoint]:
-    keepers = require_watchlist_keepers(actor, "watchlist:read", organisation_id)
+    keepers = require_watchlist_keepers(actor, "watchlist:read", organisation_id, WEBHOOK_KEEPING_ROLES)
     query = select(WebhookEndpoint).where(WebhookEndpoint.organisation_id.in_(keepers))
     return list(session.scalars(query.order_by(WebhookEndpoint.id)))
 

@@ -12,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labels.certification.evidence import EvidenceStore, keep
 from labels.errors import FieldIssue, InvalidInput, NotFound, PermissionDenied
 from labels.registry import audit
 from labels.registry.permissions import Principal, require_scope
 from labels.registry.reference import DISTRICTS, SECTORS
-from models import MODEL_STATUSES, MODEL_TYPES, ModelProject, Organisation, Plan, utcnow
+from models import MODEL_STATUSES, MODEL_TYPES, ModelProject, ModelProjectEvidence, Organisation, Plan, utcnow
 
 #: Savings a model brings in a year, and their units.
 RESULTS = {
@@ -94,6 +95,42 @@ def register_model(session: Session, actor: Principal, plan: Plan, data: dict) -
     session.flush()  # the model's id, for the audit entry
     audit.record(session, actor, "model_project.create", "model_project", model.id, holder.id, name=name_vi)
     return model
+
+
+def add_evidence(
+    session: Session,
+    actor: Principal,
+    model_id: int,
+    filename: str,
+    content: bytes,
+    store: EvidenceStore,
+    max_bytes: int,
+) -> ModelProjectEvidence:
+    """A file backing a model's results, checked and stored as an application's evidence is."""
+    require_scope(actor, "plan:write")
+    model = get_model(session, model_id)
+    if not (actor.is_admin or model.organisation_id in actor.organisation_ids("enterprise")):
+        raise PermissionDenied("only the enterprise's members or an administrator add evidence to its models")
+    media_type, sha256 = keep(store, filename, content, max_bytes)
+    evidence = ModelProjectEvidence(
+        filename=filename[-255:],
+        media_type=media_type,
+        size=len(content),
+        sha256=sha256,
+        uploaded_by_id=actor.user_id,
+    )
+    model.evidence.append(evidence)
+    session.flush()  # the file's id, for the audit entry
+    audit.record(
+        session,
+        actor,
+        "model_project.evidence",
+        "model_project",
+        model.id,
+        model.organisation_id,
+        sha256=sha256,
+    )
+    return evidence
 
 
 def _results(given: object) -> tuple[dict[str, str], list[FieldIssue]]:

@@ -240,18 +240,26 @@ def private_event_owners(principal: Principal) -> set[int] | None:
 # retailer members keep them, not even administrators (who see each change in the audit trail).
 
 
-def watchlist_keepers(principal: Principal, scope: str) -> set[int]:
-    """The retailers whose watchlist, notices and webhooks the principal keeps; empty for everyone
-    else, who therefore find none of them ("not found")."""
+#: Who keeps webhook endpoints: retailers, for their watchlists' notices, and the plan's agencies (their
+#: reporters), for the reminders before their reports are due.
+WEBHOOK_KEEPING_ROLES = ("retailer", "reporter")
+
+
+def watchlist_keepers(principal: Principal, scope: str, roles: tuple[str, ...] = ("retailer",)) -> set[int]:
+    """The organisations whose watchlist, notices (or, with ``WEBHOOK_KEEPING_ROLES``, webhooks) the
+    principal keeps; empty for everyone else, who therefore find none of them ("not found")."""
     require_scope(principal, scope)
-    return principal.organisation_ids("retailer")
+    return principal.organisation_ids(*roles)
 
 
 def require_watchlist_keepers(
-    principal: Principal, scope: str, organisation_id: int | None = None
+    principal: Principal,
+    scope: str,
+    organisation_id: int | None = None,
+    roles: tuple[str, ...] = ("retailer",),
 ) -> set[int]:
-    """The retailers a list covers: the one named, or all of the caller's."""
-    keepers = watchlist_keepers(principal, scope)
+    """The organisations a list covers: the one named, or all of the caller's."""
+    keepers = watchlist_keepers(principal, scope, roles)
     if not keepers:
         raise PermissionDenied("only members of a retailer keep a watchlist, notices and webhooks")
     if organisation_id is None:
@@ -261,9 +269,14 @@ def require_watchlist_keepers(
     return {organisation_id}
 
 
-def require_watchlist_keeper(principal: Principal, scope: str, organisation_id: int | None = None) -> int:
-    """The retailer a new watch or endpoint is for: the one named, or the caller's only one."""
-    keepers = require_watchlist_keepers(principal, scope, organisation_id)
+def require_watchlist_keeper(
+    principal: Principal,
+    scope: str,
+    organisation_id: int | None = None,
+    roles: tuple[str, ...] = ("retailer",),
+) -> int:
+    """The organisation a new watch or endpoint is for: the one named, or the caller's only one."""
+    keepers = require_watchlist_keepers(principal, scope, organisation_id, roles)
     if len(keepers) > 1:
         raise InvalidInput.one(
             "organisation_id", "required", "you are a member of several retailers: name one"

@@ -316,6 +316,21 @@ def test_model_projects_count_towards_the_models_target(client, session, plan):
         headers=other,
     )
     assert refused.status_code == 403
+    model_id = created.json["id"]
+    evidence = client.post(
+        f"/api/v1/plan/models/{model_id}/evidence",
+        data={"file": (io.BytesIO(PDF), "kiem-toan.pdf")},
+        headers=headers,
+    )
+    assert evidence.status_code == 201 and evidence.json["media_type"] == "application/pdf"
+    listed = client.get("/api/v1/plan/models").json["items"]
+    assert [e["filename"] for e in next(m for m in listed if m["id"] == model_id)["evidence"]] == [
+        "kiem-toan.pdf"
+    ]
+    stranger = client.post(
+        f"/api/v1/plan/models/{model_id}/evidence", data={"file": (io.BytesIO(PDF), "x.pdf")}, headers=other
+    )
+    assert stranger.status_code == 403
     bad = client.post(
         "/api/v1/plan/models",
         json={"organisation_id": holder.id, "name_vi": "X", "model_type": "other", "start_year": 2019},

@@ -29,7 +29,7 @@ from labels.certification.workflow import transition_label
 from labels.codes.lots import create_lot, issue_serials
 from labels.gs1.identifiers import make_gln, make_gtin
 from labels.notices import watchlists, webhooks
-from labels.plan import declarations
+from labels.plan import declarations, model_projects
 from labels.plan.indicators import current_year
 from labels.plan.reports import start_report, submit_report, update_report
 from labels.plan.seed import get_plan, load_plan
@@ -108,6 +108,7 @@ class World:
     draft_report_id: int = 0
     submitted_report_id: int = 0
     declaration_id: int = 0
+    model_id: int = 0
 
     def private_markers(self) -> list[str]:
         """Strings that only those allowed into A's private data may ever see."""
@@ -242,6 +243,8 @@ def _plan_reports(session, world: World, agency: Organisation, users) -> None:
     """A complete draft for this year (private), and last year's report submitted for review."""
     world.agency = agency
     plan = get_plan(session)
+    model = {"organisation_id": world.a.id, "name_vi": "Mô hình A", "model_type": "other", "start_year": 2023}
+    world.model_id = model_projects.register_model(session, principal(users["member_a"]), plan, model).id
     world.declaration_id = declarations.declare(
         session, principal(users["member_a"]), plan, _declaration(world.a, current_year() - 1)
     ).id
@@ -756,12 +759,19 @@ CASES = [
         lambda w: f"/api/v1/notifications/{w.notification_id}/read",
         RETAILER,
     ),
-    Case("GET", "/api/v1/webhooks", lambda w: "/api/v1/webhooks", RETAILER),
+    # An agency's reporter keeps its agency's endpoints (for the plan's reminders), never the retailer's.
+    Case(
+        "GET",
+        "/api/v1/webhooks",
+        lambda w: "/api/v1/webhooks",
+        _all("retailer", "reporter"),
+        sees_private=RETAILER,
+    ),
     Case(
         "POST",
         "/api/v1/webhooks",
         lambda w: "/api/v1/webhooks",
-        RETAILER,
+        _all("retailer", "reporter"),
         body=lambda w: {"url": "https://hooks.example.vn/second"},
     ),
     Case(
@@ -870,6 +880,13 @@ CASES = [
         body=lambda w: {"organisation_id": w.agency.id, "year": current_year() - 2},
     ),
     Case("GET", "/api/v1/plan/models", lambda w: "/api/v1/plan/models", EVERYONE),
+    Case(
+        "POST",
+        "/api/v1/plan/models/<int:model_id>/evidence",
+        lambda w: f"/api/v1/plan/models/{w.model_id}/evidence",
+        A_SIDE,
+        files=lambda w: {"file": (io.BytesIO(PDF + b"model"), "model.pdf")},
+    ),
     # An enterprise's consumption figures are its own (and the reviewers'); sector aggregates are public.
     Case(
         "GET",
