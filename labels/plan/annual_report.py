@@ -19,7 +19,7 @@ from labels.codes.fonts import font_path
 from labels.plan import closing, reports
 from labels.plan.model_projects import list_models
 from labels.plan.reports import VIETNAM
-from labels.registry.reference import SECTORS
+from labels.registry.reference import DISTRICTS, SECTORS
 from models import ModelProject, Plan, PlanTask
 
 STATUS_VI = {
@@ -39,6 +39,21 @@ STATE_VI = {
     None: "Chưa nộp",
 }
 UNIT_VI = {"%": "%", "models": "mô hình"}
+MODEL_TYPE_VI = {
+    "cleaner-production": "Sản xuất sạch hơn",
+    "resource-efficiency": "Sử dụng hiệu quả tài nguyên",
+    "circular-economy": "Kinh tế tuần hoàn",
+    "industrial-symbiosis": "Cộng sinh công nghiệp",
+    "eco-design": "Thiết kế sinh thái",
+    "sustainable-supply-chain": "Chuỗi cung ứng bền vững",
+    "other": "Khác",
+}
+MODEL_STATUS_VI = {
+    "planned": "Dự kiến",
+    "applied": "Đã áp dụng",
+    "replicated": "Đã nhân rộng",
+    "stopped": "Đã dừng",
+}
 
 
 @dataclass(frozen=True)
@@ -176,11 +191,11 @@ def report_xlsx(report: AnnualReport) -> bytes:
                 [
                     m.name_vi,
                     m.organisation.legal_name,
-                    m.model_type,
+                    MODEL_TYPE_VI.get(m.model_type, m.model_type),
                     SECTORS.get(m.sector, (m.sector,))[0],
-                    m.district,
+                    DISTRICTS.get(m.district, (m.district,))[0],
                     m.start_year,
-                    m.status,
+                    MODEL_STATUS_VI.get(m.status, m.status),
                 ]  # fmt: skip
                 for m in report.models
             ],

@@ -96,6 +96,7 @@ def test_a_year_closes_only_after_its_reports_are_due(session, plan):
 
 def test_the_annual_report_opens_as_a_workbook_and_a_vietnamese_pdf(client, session, plan, reviewer):
     year = current_year() - 1
+    model(client, session, year)
     board = session.scalar(select(Organisation).where(Organisation.code == "bql-cac-kcn"))
     headers = bearer(make_token(session, make_user(session, board, "reporter")))
     report = client.post(
@@ -123,6 +124,8 @@ def test_the_annual_report_opens_as_a_workbook_and_a_vietnamese_pdf(client, sess
         r[5:] for r in tasks_sheet
     ]
     assert len(list(book["Tiêu hao theo ngành"].iter_rows(min_row=3))) == 9  # eight sectors and the province
+    models = list(book["Mô hình"].iter_rows(min_row=3, values_only=True))
+    assert models and models[0][2:5] == ("Kinh tế tuần hoàn", "Giấy", "Thành phố Biên Hòa")
 
     client.post(f"/api/v1/plan/years/{year}/close", headers=reviewer)
     pdf = client.get(f"/api/v1/plan/reports/{year}.pdf")
