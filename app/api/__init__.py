@@ -13,6 +13,7 @@ from app.api import (
     lots,
     organisations,
     plan,
+    plan_enterprises,
     products,
     schemes,
     signals,
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     audit.blp,
     watchlists.blp,
     plan.blp,
+    plan_enterprises.blp,
 )
 
 
