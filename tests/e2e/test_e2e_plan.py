@@ -47,9 +47,12 @@ def test_an_agency_files_its_report_and_the_department_accepts_it(new_context, l
     page = new_context(**PHONE).new_page()
     login(page, "bqlkcn@ecoreg.demo")
     page.goto("/portal/plan")
+    assert serious_violations(page) == []
     draft = page.locator("#own-reports tr[data-state=draft] a")
     assert draft.count() == 1
     draft.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(page) == []
     page.fill("#figure-zones-reached", "30")
     for index in range(page.locator("fieldset.task textarea").count()):
         page.locator("fieldset.task textarea").nth(index).fill("Tổ chức hội nghị phổ biến tại các KCN")
@@ -63,6 +66,8 @@ def test_an_agency_files_its_report_and_the_department_accepts_it(new_context, l
     login(admin, "admin@ecoreg.demo")
     admin.goto("/portal/plan")
     assert admin.locator("#review-queue a", has_text="Ban Quản lý các Khu công nghiệp").count() == 1
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(admin) == []
     admin.goto(report_url)
     with admin.expect_navigation():
         admin.click("#accept-report")
