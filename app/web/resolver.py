@@ -220,7 +220,10 @@ def _journey_href(resolution: Resolution) -> str:
 
 def _events_href(resolution: Resolution) -> str:
     """The EPCIS events naming the identified item, lot or product (the registry's EPCIS interface)."""
-    return _base() + url_for("epcis.EventsOfEpc", epc=quote(_base() + resolution.link.path(), safe=""))
+    # The EPC is one path segment, percent-encoded once (EPCIS 2.0 REST binding). url_for would encode it
+    # a second time ("%253A"), and the events view would then look for an EPC nobody captured.
+    epc = quote(_base() + resolution.link.path(), safe="")
+    return _base() + url_for("epcis.EventsOfEpc", epc="EPC").replace("EPC", epc, 1)
 
 
 def _target(href: str, title_vi: str, title_en: str) -> dict:

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from labels.certification.workflow import transition_label
 from labels.codes.lots import create_lot, issue_serials
+from labels.traceability.capture import capture
 from models import Serial
+from tests.epcis_samples import document, object_event
 from tests.helpers import (
     bearer,
     make_label,
@@ -239,6 +241,20 @@ def test_traceability_link_types_lead_to_the_journey_and_the_epcis_events(client
     [entry] = client.get(f"/01/{gtin}?linkType=linkset").get_json()["linkset"]
     assert entry[GS1 + "traceability"][0]["href"] == journey.headers["Location"]
     assert entry[GS1 + "epcis"][0]["href"] == events.headers["Location"]
+
+
+def test_the_epcis_link_of_an_item_leads_to_its_captured_events(client, session, world):
+    serial = world["serial"].serial
+    item = f"https://id.gs1.org/01/{world['gtin']}/21/{serial}"
+    capture(session, principal(world["applicant"]), world["enterprise"], document(object_event([item])))
+    world["enterprise"].events_public = True
+    session.flush()
+    link = client.get(f"/01/{world['gtin']}/10/2611A/21/{serial}?linkType=gs1:epcis")
+    assert link.status_code == 307
+    location = link.headers["Location"]
+    assert "%25" not in location  # percent-encoded once, not twice
+    events = client.get(location).get_json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert [e["epcList"] for e in events] == [[item]]
 
 
 def test_an_unknown_link_type_is_a_404_problem(client, world):
