@@ -200,15 +200,14 @@ def _redirect(resolution: Resolution, link_type: str, claim: str | None) -> Resp
         return redirect(_journey_href(resolution), 307)
     if name == "epcis":
         return redirect(_events_href(resolution), 307)
-    labels = [item for item in resolution.labels if item.status == "active"]
+    # Every label the link set offers is served, an active one first: a suspended or withdrawn label's
+    # page is still its certification information, and says first what its status is.
+    labels = sorted(resolution.labels, key=lambda item: item.status != "active")
     if name == "recyclingInfo":
-        labels = [item for item in resolution.labels if item.label.kind_code == "recycling"]
-        labels.sort(key=lambda item: item.status != "active")
+        labels = [item for item in labels if item.label.kind_code == "recycling"]
     if not labels:
         return _error(
-            404,
-            "not-found",
-            f"this product has no {'recycling' if name == 'recyclingInfo' else 'valid'} label",
+            404, "not-found", f"this product has no {'recycling ' if name == 'recyclingInfo' else ''}label"
         )
     return redirect(url_for("catalogue.label", label_number=labels[0].label.label_number), 307)
 

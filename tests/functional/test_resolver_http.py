@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -255,6 +256,21 @@ def test_the_epcis_link_of_an_item_leads_to_its_captured_events(client, session,
     assert "%25" not in location  # percent-encoded once, not twice
     events = client.get(location).get_json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
     assert [e["epcList"] for e in events] == [[item]]
+
+
+def test_every_link_type_the_link_set_offers_redirects_even_for_a_suspended_label(client, session, world):
+    transition_label(
+        session, principal(world["reviewer"]), world["label"].label_number, "suspend", "kiểm tra lại"
+    )
+    session.flush()
+    [entry] = client.get(f"/01/{world['gtin']}?linkType=linkset").get_json()["linkset"]
+    offered = [relation.removeprefix(GS1) for relation in entry if relation.startswith(GS1)]
+    assert "certificationInfo" in offered
+    for name in offered:
+        followed = client.get(f"/01/{world['gtin']}?linkType=gs1:{name}")
+        assert followed.status_code == 307, name
+        if name not in ("pip", "defaultLink"):  # those lead to the consumer page, not to the canonical URI
+            assert urlsplit(followed.headers["Location"]).path == urlsplit(entry[GS1 + name][0]["href"]).path
 
 
 def test_an_unknown_link_type_is_a_404_problem(client, world):
