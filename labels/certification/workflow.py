@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,10 +22,9 @@ from labels.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from labels.notices.watchlists import notify_status_change
 from labels.registry import audit
 from labels.registry.permissions import Principal, require_applicant, require_certifier_of
+from labels.registry.reference import VIETNAM
 from labels.trust.credentials import issue_credential, record_status_change
 from models import Application, ApplicationEvent, Label, LabelEvent, utcnow
-
-VIETNAM = timedelta(hours=7)  # label numbers carry the year of issue in Vietnam, not in UTC
 
 
 @dataclass(frozen=True)
@@ -159,9 +158,11 @@ def issue_label(session: Session, actor: Principal, application: Application, no
     # A renewal is valid from its issue, like any label: a label is never dated in the future (it
     # would read active before its period); the old version stays valid until its own end.
     valid_from = now
+    # Label numbers carry the year of issue in Vietnam, not in UTC.
+    issue_year = now.astimezone(VIETNAM).year
     replaces = session.get(Label, application.renews_label_id) if application.renews_label_id else None
     label = Label(
-        label_number=next_label_number(session, scheme.kind.number_prefix, (now + VIETNAM).year),
+        label_number=next_label_number(session, scheme.kind.number_prefix, issue_year),
         application_id=application.id,
         scheme_id=scheme.id,
         criteria_set_id=application.criteria_set_id,

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from labels.codes.fonts import font_path
 from labels.plan import closing, reports
 from labels.plan.model_projects import list_models
-from labels.plan.reports import VIETNAM
-from labels.registry.reference import DISTRICTS, SECTORS
+from labels.registry.reference import DISTRICTS, SECTORS, VIETNAM
 from models import ModelProject, Plan, PlanTask
 
 STATUS_VI = {

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 
 from labels.certification.workflow import effective_status
 from labels.plan import declarations
-from labels.plan.reports import VIETNAM, accepted_reports
+from labels.plan.reports import accepted_reports
+from labels.registry.reference import VIETNAM
 from models import (
     EventIdentifier,
     Label,

@@ -11,7 +11,7 @@ reason, and the figures counted for a year are those of the latest accepted vers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from labels.registry.permissions import (
     require_reporter,
     require_scope,
 )
+from labels.registry.reference import VIETNAM
 from models import (
     TASK_PROGRESS,
     Organisation,
@@ -41,8 +42,6 @@ from models import (
     utcnow,
 )
 
-#: Vietnam has kept UTC+07:00 all year since 1975: the deadline is midnight there.
-VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 OPEN_STATES = ("draft",)
 MAX_TEXT = 20_000
 MAX_FIGURE = Decimal("1e9")

@@ -6,6 +6,12 @@ The districts are the province's eleven district-level units as the plan (2022) 
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
+#: Vietnam has kept UTC+07:00 all year since 1975, so a fixed offset is Asia/Ho_Chi_Minh exactly and
+#: needs no tz database on the server. Years of issue, deadlines and local times are read in it.
+VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
 # code: (Vietnamese, English)
 SECTORS: dict[str, tuple[str, str]] = {
     "textiles": ("Dệt may", "Textiles and garments"),

@@ -5,7 +5,6 @@ Digital Link URIs and EPC URNs, a local Vietnamese time such as ``2026-10-02 07:
 as ``shipping`` or its Vietnamese name. A row with problems gives no event and every problem at once.
 """
 
-
 from __future__ import annotations
 
 import difflib
@@ -13,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from labels.gs1.digital_link import DigitalLink
@@ -24,13 +23,11 @@ from labels.gs1.identifiers import (
     normalise_sscc,
 )
 from labels.registry.product_import import RowError
+from labels.registry.reference import VIETNAM
 from labels.traceability.event_columns import COLUMN_NAMES, ID_HOST, plain_key
 from labels.traceability.events import cbv_uri, cbv_word
 from labels.traceability.validation import official_schema
 
-#: Vietnam has kept UTC+07:00 all year since 1975, so a fixed offset is Asia/Ho_Chi_Minh exactly
-#: and needs no tz database on the server.
-VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 #: A year outside these is a typing mistake (0226 for 2026); year 1 cannot even be told in UTC.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
@@ -140,7 +137,6 @@ class Entry:
         if self.unit:
             element["uom"] = self.unit
         return element
-
 
 
 # --- one row -------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ English name, a Vietnamese header and help in both languages; the template is a 
 with example rows (identifiers under GS1's example prefix) and a help sheet.
 """
 
-
 from __future__ import annotations
 
 import csv
@@ -223,6 +222,7 @@ def template_xlsx() -> bytes:
     workbook.save(buffer)
     return buffer.getvalue()
 
+
 def plain_key(text: str) -> str:
     """A header or word as people type it, reduced to compare: no case, no diacritics, ``_`` between.
 
@@ -231,4 +231,3 @@ def plain_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"[\s_\-/]+", "_", plain).strip("_")
-

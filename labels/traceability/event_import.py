@@ -30,8 +30,9 @@ from labels.errors import Conflict, FieldIssue, InvalidEpcisDocument, InvalidInp
 from labels.registry import audit
 from labels.registry.permissions import Principal, require_event_capturer
 from labels.registry.product_import import ImportRefused, ImportReport, RowError
+from labels.registry.reference import VIETNAM
 from labels.traceability.capture import capture
-from labels.traceability.event_cells import VIETNAM, CellError, LabelResolver, parse_row
+from labels.traceability.event_cells import CellError, LabelResolver, parse_row
 from labels.traceability.event_columns import COLUMN_NAMES, COLUMNS, NOTE_COLUMNS, plain_key
 from labels.traceability.event_hash import event_hash_id
 from labels.traceability.validation import EPCIS_CONTEXT, validate_event
@@ -168,7 +169,6 @@ def _header_keys() -> dict[str, str]:
         keys[plain_key(column.header_vi)] = column.name
     keys |= {"trang_thai": "disposition", "cong_doan": "biz_step", "chung_nhan": "certification"}
     return keys
-
 
 
 def build_events(
