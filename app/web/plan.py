@@ -281,7 +281,7 @@ def report(report_id: int):
             return redirect(url_for("action_plan.report", report_id=report_id))
         except (InvalidInput, IllegalTransition, PermissionDenied) as exc:
             db.session.rollback()
-            issues = {i.field: i.message for i in getattr(exc, "issues", [])}
+            issues = _issues(exc)
             errors = [] if issues else _messages(exc)
             status = 422
             found = _report(report_id)
@@ -305,6 +305,11 @@ def report(report_id: int):
         ),
         status,
     )
+
+
+def _issues(exc: LabelsError) -> dict[str, str]:
+    """Each broken rule's message by its field, to show beside the field."""
+    return {issue.field: issue.message for issue in getattr(exc, "issues", [])}
 
 
 def _messages(exc: LabelsError) -> list[str]:
@@ -383,7 +388,7 @@ def declarations_page():
             status = 422
         except LabelsError as exc:
             db.session.rollback()
-            issues = {i.field: i.message for i in getattr(exc, "issues", [])}
+            issues = _issues(exc)
             errors = [] if issues else _messages(exc)
             status = 422
     own = [d for e in enterprises for d in declarations.list_declarations(db.session, principal, plan, e.id)]

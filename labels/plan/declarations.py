@@ -286,7 +286,7 @@ def sector_changes(session: Session, plan: Plan, year: int) -> dict[str, SectorC
             weighted += reduction * d.output_quantity
             weights += d.output_quantity
             counted += 1
-        value = _round(weighted / weights) if weights else None
+        value = round_tenth(weighted / weights) if weights else None
         result[sector] = SectorChange(sector, value, counted, declared, flagged)
     return result
 
@@ -294,8 +294,9 @@ def sector_changes(session: Session, plan: Plan, year: int) -> dict[str, SectorC
 def province_change(changes: dict[str, SectorChange]) -> Decimal | None:
     """The target's value: the mean of the sectors' reductions, over the sectors that have one."""
     values = [c.change for c in changes.values() if c.change is not None]
-    return _round(sum(values) / len(values)) if values else None
+    return round_tenth(sum(values) / len(values)) if values else None
 
 
-def _round(value: Decimal) -> Decimal:
+def round_tenth(value: Decimal) -> Decimal:
+    """Every figure of the plan: one decimal, rounded half up."""
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -23,13 +23,14 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from labels.certification.workflow import effective_status
 from labels.plan import declarations
+from labels.plan.declarations import round_tenth
 from labels.plan.reports import accepted_reports
 from labels.registry.reference import VIETNAM
 from models import (
@@ -105,7 +106,7 @@ def evaluate(
                            sources, parts)  # fmt: skip
     span = deadline - start_year
     progress = Decimal(min(max(year - start_year, 0), span)) / Decimal(span)
-    expected = _round(start_value + (goal - start_value) * progress)
+    expected = round_tenth(start_value + (goal - start_value) * progress)
     if value is None:
         status = "no-data"
     elif value >= goal:
@@ -127,12 +128,8 @@ def _period(target: PlanTarget, year: int) -> tuple[Decimal | None, int, Decimal
     return target.target_2030, MIDPOINT, target.target_2025 or baseline, 2030
 
 
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
-    return _round(part * 100 / whole) if whole > 0 else None
+    return round_tenth(part * 100 / whole) if whole > 0 else None
 
 
 def _value(
