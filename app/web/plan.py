@@ -93,7 +93,8 @@ def dashboard():
     district = request.args.get("district")
     district = district if district in DISTRICTS else None
     trend = indicators.history(db.read_session, plan)
-    current = {value.target.code: value for value in indicators.target_values(db.read_session, plan, year)}
+    # The chosen year is one of the years the trend already computed (``_year`` picks among them).
+    current = {code: next(v for v in values if v.year == year) for code, values in trend.items()}
     charts = {
         code: trend_svg(values, str(_l("Trend of the target by year"))) for code, values in trend.items()
     }
